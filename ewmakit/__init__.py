@@ -1,0 +1,40 @@
+"""ewmakit: exponentially weighted moving averages and everything built on them.
+
+One convention throughout: ``beta`` is the weight of the past,
+``v_t = beta * v_{t-1} + (1 - beta) * x_t``.
+"""
+
+from . import accessor as _accessor  # registers the ``.ewmakit`` pandas accessors
+from .core import EWMA, ewma, ewma_weights, ewmcorr, ewmcov, ewmstd, ewmvar
+from .decay import (
+    alpha_from_window,
+    beta_from_com,
+    beta_from_halflife,
+    beta_from_window,
+    effective_window,
+    halflife_from_beta,
+    resolve_beta,
+    window_from_beta,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EWMA",
+    "ewma",
+    "ewmvar",
+    "ewmstd",
+    "ewmcov",
+    "ewmcorr",
+    "ewma_weights",
+    "alpha_from_window",
+    "beta_from_window",
+    "window_from_beta",
+    "beta_from_halflife",
+    "halflife_from_beta",
+    "beta_from_com",
+    "effective_window",
+    "resolve_beta",
+]
+
+del _accessor

@@ -1,0 +1,160 @@
+"""Compiled EWMA loops. No validation and no pandas here: callers trust-check.
+
+Every kernel works on a 2-D ``(T, N)`` array, time along axis 0 and ``N``
+independent series along axis 1 (the inner loop, contiguous for C arrays), and
+carries its state in small per-series arrays that it reads at the start and
+writes back at the end. Starting from a fresh state gives the batch result;
+starting from the state another call left gives the continuation, which is how
+the streaming :class:`ewmakit.EWMA` (and the scale-out over partitions) stay
+identical to the batch result for any chunking.
+
+The recurrences are pandas' (``pandas/_libs/window/aggregations.pyx``,
+``ewm`` and ``ewmcov``), generalised to a start value (``init``) and to a
+per-row decay (irregular ``times``):
+
+* state before the first observation: ``nobs == 0``; ``mean`` holds the start
+  value ``v_{-1}`` for ``init=<value>`` or NaN for ``init="first"``;
+* at a row with decay ``d`` (β, or 0.5**(Δt/h) with times): the weight of the
+  past is multiplied by ``d`` unless the row is NaN and ``ignore_na``;
+* an observation gets weight ``1`` (``adjust``) or ``1 − d``; the new value is
+  the weighted mean of the past value and the observation;
+* without ``adjust`` the weights are renormalised to 1 after each observation,
+  so after a gap of k NaN rows the past keeps weight d**(k+1) against 1 − d
+  (pandas' "renormalised weights").
+
+State arrays (float64 unless noted), one entry per series:
+
+``ewm_mean``: ``mean``, ``wt`` (weight of the past), ``nobs`` (int64).
+``ewm_cov``: ``mean_x``, ``mean_y``, ``cov``, ``sum_wt``, ``sum_wt2``, ``old_wt``,
+``nobs`` (int64).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+NAN = np.nan
+
+
+@njit(cache=True, nogil=True)
+def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs):
+    """Exponentially weighted mean of each column of ``x`` into ``out``.
+
+    ``decay[i]`` (used when ``timed``) is the decay of row ``i``;
+    ``minp >= 1``.
+    """
+    T, N = x.shape
+    for i in range(T):
+        d = decay[i] if timed else beta
+        nw_adj = 1.0 if adjust else 1.0 - d
+        for j in range(N):
+            cur = np.float64(x[i, j])
+            obs = cur == cur
+            if nobs[j] > 0:
+                if obs or not ignore_na:
+                    ow = wt[j] * d
+                    if obs:
+                        m = mean[j]
+                        if m != cur:  # keeps a constant series exactly constant
+                            m = (ow * m + nw_adj * cur) / (ow + nw_adj)
+                        mean[j] = m
+                        wt[j] = ow + nw_adj if adjust else 1.0
+                    else:
+                        wt[j] = ow
+            elif obs:
+                m = mean[j]
+                if adjust or m != m:  # start at the first observation
+                    mean[j] = cur
+                else:  # a start value v_{-1} = m with weight 1
+                    if m != cur:
+                        m = (d * m + nw_adj * cur) / (d + nw_adj)
+                    mean[j] = m
+                wt[j] = 1.0
+            if obs:
+                nobs[j] += 1
+            out[i, j] = mean[j] if nobs[j] >= minp else NAN
+
+
+@njit(cache=True, nogil=True)
+def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+            mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs):
+    """Exponentially weighted covariance of the columns of ``x`` and ``y``.
+
+    West-style update of the weighted co-moment (pandas' ``ewmcov``); with
+    ``bias=False`` the result is multiplied by (Σw)²/((Σw)² − Σw²).
+    For a variance pass the same array as ``x`` and ``y``.
+    """
+    T, N = x.shape
+    for i in range(T):
+        d = decay[i] if timed else beta
+        nw = 1.0 if adjust else 1.0 - d
+        for j in range(N):
+            cx = np.float64(x[i, j])
+            cy = np.float64(y[i, j])
+            obs = (cx == cx) and (cy == cy)
+            update = False
+            if nobs[j] > 0:
+                if obs or not ignore_na:
+                    sum_wt[j] *= d
+                    sum_wt2[j] *= d * d
+                    old_wt[j] *= d
+                    update = obs
+            elif obs:
+                mx0 = mean_x[j]
+                if adjust or mx0 != mx0:  # start at the first observation
+                    mean_x[j] = cx
+                    mean_y[j] = cy
+                    cov[j] = 0.0
+                    sum_wt[j] = 1.0
+                    sum_wt2[j] = 1.0
+                    old_wt[j] = 1.0
+                else:  # the start value is a pseudo-observation of weight 1
+                    cov[j] = 0.0
+                    sum_wt[j] = d
+                    sum_wt2[j] = d * d
+                    old_wt[j] = d
+                    update = True
+            if update:
+                ow = old_wt[j]
+                omx = mean_x[j]
+                omy = mean_y[j]
+                mx = omx
+                my = omy
+                if mx != cx:
+                    mx = (ow * omx + nw * cx) / (ow + nw)
+                if my != cy:
+                    my = (ow * omy + nw * cy) / (ow + nw)
+                cov[j] = (ow * (cov[j] + (omx - mx) * (omy - my)) + nw * ((cx - mx) * (cy - my))) / (ow + nw)
+                mean_x[j] = mx
+                mean_y[j] = my
+                sum_wt[j] += nw
+                sum_wt2[j] += nw * nw
+                old_wt[j] = ow + nw
+                if not adjust:
+                    s = old_wt[j]
+                    sum_wt[j] /= s
+                    sum_wt2[j] /= s * s
+                    old_wt[j] = 1.0
+            if obs:
+                nobs[j] += 1
+            if nobs[j] >= minp:
+                if bias:
+                    out[i, j] = cov[j]
+                else:
+                    num = sum_wt[j] * sum_wt[j]
+                    den = num - sum_wt2[j]
+                    out[i, j] = num / den * cov[j] if den > 0.0 else NAN
+            else:
+                out[i, j] = NAN
+
+
+@njit(cache=True, nogil=True)
+def first_nonfinite(x):
+    """Flat index of the first ±inf in ``x`` (any shape), or -1."""
+    flat = x.ravel()
+    for k in range(flat.size):
+        v = flat[k]
+        if v - v != 0.0 and v == v:
+            return k
+    return -1

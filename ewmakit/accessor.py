@@ -1,0 +1,235 @@
+"""The ``.ewmakit`` accessor on pandas Series and DataFrames.
+
+Thin by design: it picks the numeric data, hands it to the array functions in
+:mod:`ewmakit.core` (one 2-D kernel call per dtype for a DataFrame), and wraps
+the result back with the caller's index, name/columns and dtype. It never
+mutates its input.
+
+>>> import pandas as pd, ewmakit
+>>> s = pd.Series([1.0, 2.0, 3.0], name="close")
+>>> s.ewmakit.smooth(0.5)
+0    1.00
+1    1.50
+2    2.25
+Name: close, dtype: float64
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from . import core
+
+__all__ = ["SeriesAccessor", "DataFrameAccessor"]
+
+
+def _float_dtype(dtype) -> np.dtype:
+    return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
+
+
+def _is_numeric(dtype) -> bool:
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
+
+
+def _check_k(k) -> float:
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= k < np.inf):
+        raise ValueError(f"k must be a finite number >= 0, got {k!r}")
+    return float(k)
+
+
+class _Base:
+    def __init__(self, obj):
+        self._obj = obj
+
+    def _times(self, times):
+        if isinstance(times, str):
+            if times != "index":
+                raise ValueError(f"times must be 'index' or an array of times, got {times!r}")
+            index = self._obj.index
+            if not isinstance(index, pd.DatetimeIndex):
+                raise TypeError(f"times='index' needs a DatetimeIndex, got {type(index).__name__}")
+            return index
+        return times
+
+    def _kw(self, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods):
+        return dict(beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+                    bias_correction=bias_correction, ignore_na=ignore_na, times=self._times(times),
+                    min_periods=min_periods)
+
+
+class SeriesAccessor(_Base):
+    """``s.ewmakit``: EWMA statistics of a numeric Series."""
+
+    def __init__(self, obj: pd.Series):
+        if not _is_numeric(obj.dtype):
+            raise TypeError(f"the .ewmakit accessor needs numeric data, got a Series of dtype {obj.dtype}")
+        super().__init__(obj)
+
+    def _wrap(self, values: np.ndarray, name=None) -> pd.Series:
+        return pd.Series(values, index=self._obj.index, name=self._obj.name if name is None else name, copy=False)
+
+    def _values(self) -> np.ndarray:
+        return core.as_float_array(self._obj, "the Series")
+
+    def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.Series:
+        """EWMA of the Series (see :func:`ewmakit.ewma`); ``times="index"`` uses its DatetimeIndex.
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> pd.Series([1.0, 2.0, 3.0]).ewmakit.smooth(window=3).tolist()
+        [1.0, 1.5, 2.25]
+        """
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._wrap(core.ewma(self._values(), **kw))
+
+    def var(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+            bias=False) -> pd.Series:
+        """EW variance (see :func:`ewmakit.ewmvar`)."""
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._wrap(core.ewmvar(self._values(), bias=bias, **kw))
+
+    def std(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+            bias=False) -> pd.Series:
+        """EW standard deviation (see :func:`ewmakit.ewmstd`)."""
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._wrap(core.ewmstd(self._values(), bias=bias, **kw))
+
+    def zscore(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+               bias=False) -> pd.Series:
+        r"""How many EW standard deviations each value is from its EWMA: (x − ewma) / ewmstd.
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> pd.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.zscore(0.7).round(4).tolist()
+        [nan, 0.9899, -0.5654, 1.4934]
+        """
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        z = _zscore(self._values(), kw, bias)
+        return self._wrap(z)
+
+    def bands(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+              bias=False, k=2.0) -> pd.DataFrame:
+        r"""EWMA bands: ``mid = ewma``, ``lower/upper = mid ∓ k·ewmstd``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``lower, mid, upper`` on the Series' index.
+        """
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        lower, mid, upper = _bands(self._values(), kw, bias, _check_k(k))
+        return pd.DataFrame({"lower": lower, "mid": mid, "upper": upper}, index=self._obj.index)
+
+
+def _zscore(values, kw, bias):
+    mean = core.ewma(values, **kw)
+    std = core.ewmstd(values, bias=bias, **kw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (values - mean) / std
+
+
+def _bands(values, kw, bias, k):
+    mid = core.ewma(values, **kw)
+    std = core.ewmstd(values, bias=bias, **kw)
+    return mid - k * std, mid, mid + k * std
+
+
+class DataFrameAccessor(_Base):
+    """``df.ewmakit``: EWMA statistics of each numeric column (one kernel call per dtype)."""
+
+    def _blocks(self, numeric_only: bool):
+        """Positions of the numeric columns grouped by result dtype."""
+        df = self._obj
+        dtypes = list(df.dtypes)
+        bad = [df.columns[i] for i, dt in enumerate(dtypes) if not _is_numeric(dt)]
+        if bad and not numeric_only:
+            raise TypeError(f"non-numeric columns {bad!r}: drop them or pass numeric_only=True")
+        groups: dict[np.dtype, list[int]] = {}
+        for i, dt in enumerate(dtypes):
+            if _is_numeric(dt):
+                groups.setdefault(_float_dtype(dt), []).append(i)
+        return groups
+
+    def _apply(self, func, numeric_only) -> pd.DataFrame:
+        df = self._obj
+        groups = self._blocks(numeric_only)
+        parts = []
+        for dtype, pos in groups.items():
+            block = df.iloc[:, pos].to_numpy(dtype=dtype, na_value=np.nan)
+            parts.append((pos, func(block)))
+        order = [p for pos, _ in parts for p in pos]
+        if len(parts) == 1:
+            pos, values = parts[0]
+            return pd.DataFrame(values, index=df.index, columns=df.columns[pos], copy=False)
+        frames = [pd.DataFrame(values, index=df.index, columns=df.columns[pos], copy=False) for pos, values in parts]
+        out = pd.concat(frames, axis=1)
+        return out.iloc[:, np.argsort(np.argsort(order))] if order != sorted(order) else out
+
+    def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.DataFrame:
+        """EWMA of every numeric column (see :func:`ewmakit.ewma`).
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> df = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3, 3, 0]})
+        >>> df.ewmakit.smooth(0.5)
+              a     b
+        0  1.00  3.00
+        1  1.50  3.00
+        2  2.25  1.50
+        """
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._apply(lambda a: core.ewma(a, axis=0, **kw), numeric_only)
+
+    def var(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+            bias=False) -> pd.DataFrame:
+        """EW variance of every numeric column (see :func:`ewmakit.ewmvar`)."""
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._apply(lambda a: core.ewmvar(a, axis=0, bias=bias, **kw), numeric_only)
+
+    def std(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+            bias=False) -> pd.DataFrame:
+        """EW standard deviation of every numeric column (see :func:`ewmakit.ewmstd`)."""
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._apply(lambda a: core.ewmstd(a, axis=0, bias=bias, **kw), numeric_only)
+
+    def zscore(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+               bias=False) -> pd.DataFrame:
+        """(x − ewma) / ewmstd for every numeric column."""
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        return self._apply(lambda a: _zscore(a, kw, bias), numeric_only)
+
+    def bands(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
+              bias=False, k=2.0) -> pd.DataFrame:
+        """EWMA bands of every numeric column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``MultiIndex (band, column)`` with bands ``lower, mid,
+            upper``, so ``df.ewmakit.bands(0.9)["upper"]`` is a frame like ``df``.
+        """
+        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        k = _check_k(k)
+        frames = {name: self._apply(lambda a, i=i: _bands(a, kw, bias, k)[i], numeric_only)
+                  for i, name in enumerate(("lower", "mid", "upper"))}
+        return pd.concat(frames, axis=1, names=["band"] + list(self._obj.columns.names))
+
+
+pd.api.extensions.register_series_accessor("ewmakit")(SeriesAccessor)
+pd.api.extensions.register_dataframe_accessor("ewmakit")(DataFrameAccessor)

@@ -1,0 +1,786 @@
+r"""EWMA, EW variance/std/covariance/correlation on arrays, and the streaming EWMA.
+
+Everything here follows one recursion,
+
+.. math::
+
+    v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t ,
+
+with pandas' treatment of missing values, ``adjust`` (our ``bias_correction``)
+and ``min_periods``. The public functions validate once and hand a 2-D
+``(time, series)`` float array to the compiled loops in :mod:`ewmakit._kernels`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .decay import resolve_beta
+
+__all__ = ["ewma", "ewmvar", "ewmstd", "ewmcov", "ewmcorr", "ewma_weights", "EWMA"]
+
+_INITS = ("first", "zero")
+
+
+def _kernels():
+    # numba is imported on first use, so ``import ewmakit`` stays fast.
+    from . import _kernels
+
+    return _kernels
+
+
+# --------------------------------------------------------------------------- input
+
+
+def as_float_array(x, name: str = "x") -> np.ndarray:
+    """``x`` as a float32/float64 ndarray (no copy when it already is one).
+
+    Integers and booleans become float64; pandas nullable arrays have their
+    missing values turned into NaN. Anything else non-numeric is a TypeError.
+    """
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        dtype = getattr(x, "dtype", None)
+        kind = getattr(dtype, "kind", "O")
+        if kind in "biuf":
+            target = np.float32 if kind == "f" and getattr(dtype, "itemsize", 8) == 4 else np.float64
+            try:
+                x = x.to_numpy(dtype=target, na_value=np.nan)
+            except TypeError:  # numpy-backed objects without na_value support
+                x = x.to_numpy(dtype=target)
+        else:
+            x = x.to_numpy()
+    arr = np.asarray(x)
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype == np.float32 or arr.dtype == np.float64:
+            return arr
+        return arr.astype(np.float64)
+    if kind in "biu":
+        return arr.astype(np.float64)
+    if kind == "O":
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
+
+
+def _check_finite(arr: np.ndarray, name: str) -> None:
+    if arr.size == 0:
+        return
+    k = _kernels().first_nonfinite(np.ascontiguousarray(arr))
+    if k >= 0:
+        pos = np.unravel_index(k, arr.shape)
+        where = pos[0] if arr.ndim == 1 else tuple(int(p) for p in pos)
+        raise ValueError(
+            f"{name} must be finite or NaN (NaN marks a missing value), got {arr.flat[k]} at position {where}"
+        )
+
+
+def _to_2d(arr: np.ndarray, axis: int):
+    """Move ``axis`` first and flatten the rest: returns (2-D view/copy, restore)."""
+    if arr.ndim == 0:
+        raise ValueError("x must have at least one dimension, got a scalar")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"axis must be in [{-arr.ndim}, {arr.ndim}) for a {arr.ndim}-D x, got {axis}")
+    axis %= arr.ndim
+    moved = np.moveaxis(arr, axis, 0)
+    rest = moved.shape[1:]
+    x2 = moved.reshape(moved.shape[0], -1) if arr.ndim != 2 else moved
+
+    def restore(out2: np.ndarray) -> np.ndarray:
+        return np.moveaxis(out2.reshape((moved.shape[0],) + rest), 0, axis)
+
+    return x2, restore
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Options:
+    """Validated smoothing options, shared by every function and the streaming EWMA."""
+
+    beta: float
+    decay: np.ndarray | None  # per-row decay when times are given
+    adjust: bool
+    init: str | np.ndarray  # "first" or the start value(s) v_{-1}
+    ignore_na: bool
+    minp: int
+
+
+def _check_bool(name, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_min_periods(min_periods) -> int:
+    if isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral) or min_periods < 0:
+        raise ValueError(f"min_periods must be an integer >= 0, got {min_periods!r}")
+    return max(int(min_periods), 1)
+
+
+def check_init(init, bias_correction: bool):
+    """Return ``"first"`` or the start value (float or float array)."""
+    if isinstance(init, str):
+        if init not in _INITS:
+            raise ValueError(f"init must be 'first', 'zero', a number or an array, got {init!r}")
+        if init == "first" or bias_correction:
+            return "first"
+        return np.float64(0.0)
+    if init is None:
+        raise ValueError("init must be 'first', 'zero', a number or an array, got None")
+    value = as_float_array(init, "init").astype(np.float64)
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"init must be finite, got {init!r}")
+    if bias_correction:
+        if np.any(value != 0):
+            raise ValueError(
+                f"bias_correction=True starts from zero (pandas adjust=True); it cannot be combined with init={init!r}"
+            )
+        return "first"
+    return value
+
+
+def _halflife_ns(halflife) -> float:
+    import pandas as pd
+
+    if isinstance(halflife, (str, datetime.timedelta, np.timedelta64)):
+        try:
+            td = pd.Timedelta(halflife)
+        except ValueError as exc:
+            raise ValueError(f"halflife must be a time span such as '2D' with datetime times, got {halflife!r}") from exc
+        if pd.isna(td) or td.value <= 0:
+            raise ValueError(f"halflife must be a positive time span, got {halflife!r}")
+        return float(td.value)
+    raise ValueError(
+        f"halflife must be a time span (a timedelta or a string such as '2D') with datetime times, got {halflife!r}"
+    )
+
+
+def time_decay(times, halflife, n: int) -> np.ndarray:
+    """Per-row decay 0.5 ** (Δt/halflife) for ``times`` (row 0 gets 1.0)."""
+    import pandas as pd
+
+    if isinstance(times, str):
+        raise ValueError(f"times must be an array of datetimes or numbers, got the string {times!r}")
+    if hasattr(times, "dtype") and isinstance(getattr(times, "dtype"), pd.DatetimeTZDtype):
+        times = pd.DatetimeIndex(times).tz_convert("UTC").tz_localize(None)
+    arr = np.asarray(times)
+    if arr.ndim != 1:
+        raise ValueError(f"times must be one-dimensional, got shape {arr.shape}")
+    if len(arr) != n:
+        raise ValueError(f"times must have one entry per row ({n}), got {len(arr)}")
+    if arr.dtype.kind == "O" and n:  # datetime objects, possibly tz-aware
+        try:
+            idx = pd.DatetimeIndex(arr)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"times must be datetimes or numbers, got values such as {arr[0]!r}") from exc
+        arr = (idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx).to_numpy()
+    if arr.dtype.kind == "M":
+        stamps = arr.astype("datetime64[ns]")
+        bad = np.isnat(stamps)
+        if bad.any():
+            raise ValueError(f"times must not contain NaT, found one at position {int(np.argmax(bad))}")
+        dt = np.diff(stamps.view(np.int64)).astype(np.float64)
+        h = _halflife_ns(halflife)
+    elif arr.dtype.kind in "iuf":
+        t = arr.astype(np.float64)
+        bad = ~np.isfinite(t)
+        if bad.any():
+            raise ValueError(f"times must be finite, got {t[bad][0]} at position {int(np.argmax(bad))}")
+        dt = np.diff(t)
+        if isinstance(halflife, bool) or not isinstance(halflife, numbers.Real):
+            raise ValueError(f"halflife must be a number in the units of numeric times, got {halflife!r}")
+        h = float(halflife)
+        if not (0.0 < h < np.inf):
+            raise ValueError(f"halflife must be in (0, inf), got {halflife!r}")
+    else:
+        raise TypeError(f"times must be datetimes or numbers, got dtype {arr.dtype}")
+    if np.any(dt < 0):
+        k = int(np.argmax(dt < 0)) + 1
+        raise ValueError(f"times must be non-decreasing, but row {k} comes before row {k - 1}")
+    decay = np.empty(n, dtype=np.float64)
+    if n:
+        decay[0] = 1.0
+        decay[1:] = 0.5 ** (dt / h)
+    return decay
+
+
+def resolve_options(n_rows, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+                    bias_correction=False, ignore_na=False, times=None, min_periods=0) -> Options:
+    """Validate every smoothing option once, at the public boundary."""
+    bias_correction = _check_bool("bias_correction", bias_correction)
+    ignore_na = _check_bool("ignore_na", ignore_na)
+    minp = _check_min_periods(min_periods)
+    start = check_init(init, bias_correction)
+    if times is None:
+        b = resolve_beta(beta, alpha=alpha, window=window, halflife=halflife, com=com)
+        decay = None
+    else:
+        others = {k: v for k, v in (("beta", beta), ("alpha", alpha), ("window", window), ("com", com)) if v is not None}
+        if others or halflife is None:
+            got = ", ".join(f"{k}={v!r}" for k, v in others.items()) or "no halflife"
+            raise ValueError(f"with times the decay must be given as halflife=... alone, got {got}")
+        if not isinstance(start, str):
+            raise ValueError(
+                f"with times use init='first' or bias_correction=True; a start value (init={init!r}) "
+                "has no time of its own to decay from"
+            )
+        decay = time_decay(times, halflife, n_rows)
+        b = 0.0
+    return Options(beta=b, decay=decay, adjust=bias_correction, init=start, ignore_na=ignore_na, minp=minp)
+
+
+# --------------------------------------------------------------------------- runners
+
+
+def _init_column(opts: Options, n: int) -> np.ndarray:
+    if isinstance(opts.init, str):
+        return np.full(n, np.nan)
+    value = np.asarray(opts.init, dtype=np.float64)
+    if value.ndim == 0:
+        return np.full(n, float(value))
+    if value.size == 1:
+        return np.full(n, float(value.ravel()[0]))
+    if value.size != n:
+        raise ValueError(f"init must be a number or hold one value per series ({n}), got shape {value.shape}")
+    return value.ravel().copy()
+
+
+def _decay_arg(opts: Options):
+    return (opts.decay, True) if opts.decay is not None else (np.ones(1), False)
+
+
+def new_mean_state(opts: Options, n: int):
+    """Fresh state of :func:`ewmakit._kernels.ewm_mean` for ``n`` series."""
+    return _init_column(opts, n), np.ones(n), np.zeros(n, dtype=np.int64)
+
+
+def run_mean(x2: np.ndarray, opts: Options, state=None) -> np.ndarray:
+    """EWMA of the columns of a 2-D ``(T, N)`` array (state updated in place)."""
+    out = np.empty(x2.shape, dtype=x2.dtype)
+    if x2.size == 0:
+        return out
+    if state is None:
+        state = new_mean_state(opts, x2.shape[1])
+    decay, timed = _decay_arg(opts)
+    _kernels().ewm_mean(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state)
+    return out
+
+
+def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool) -> np.ndarray:
+    out = np.empty(x2.shape, dtype=np.result_type(x2.dtype, y2.dtype))
+    n = x2.shape[1]
+    if x2.size == 0:
+        return out
+    start = _init_column(opts, n)
+    state = (start, start.copy(), np.zeros(n), np.ones(n), np.ones(n), np.ones(n), np.zeros(n, dtype=np.int64))
+    decay, timed = _decay_arg(opts)
+    _kernels().ewm_cov(x2, y2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, bias, *state)
+    return out
+
+
+def _prepare(x, axis, name="x"):
+    arr = as_float_array(x, name)
+    x2, restore = _to_2d(arr, axis)
+    _check_finite(x2, name)
+    return arr, x2, restore
+
+
+_DECAY_DOC = """beta : float, optional
+        Weight of the past, 0 <= beta < 1. Give exactly one of ``beta``,
+        ``alpha``, ``window``, ``halflife`` and ``com``.
+    alpha : float, optional
+        Weight of the newest point, 0 < alpha <= 1 (pandas ``alpha``).
+    window : float, optional
+        n-period EMA, n >= 1: beta = 1 - 2/(n+1) (pandas ``span``).
+    halflife : float, str or timedelta, optional
+        Half-life in steps; with ``times``, a time span ("2D", a timedelta) or a
+        number in the units of numeric times.
+    com : float, optional
+        Centre of mass, >= 0: beta = com/(1+com).
+    init : {"first", "zero"}, float or array, default "first"
+        Start of the recursion. "first": v_0 = x_0 (pandas ``adjust=False``);
+        "zero": v_{-1} = 0; a number or one number per series: v_{-1} = init.
+        The recursion starts at the first observation; rows before it are NaN.
+    bias_correction : bool, default False
+        Start from zero and divide by 1 - beta**(t+1): pandas ``adjust=True``
+        and Adam's bias-corrected moments.
+    ignore_na : bool, default False
+        pandas' ``ignore_na``: if False, a missing row still decays the past,
+        and the weights are renormalised at the next observation; if True,
+        missing rows are skipped as if absent.
+    times : array of datetimes or numbers, optional
+        Time of each row (non-decreasing, no NaT). Row i decays the past by
+        0.5 ** ((t_i - t_{i-1}) / halflife). Needs ``halflife``.
+    min_periods : int, default 0
+        Rows with fewer observations so far than this are NaN.
+    axis : int, default 0
+        The time axis."""
+
+
+def _fill_doc(func):
+    func.__doc__ = func.__doc__.replace("{decay}", _DECAY_DOC)
+    return func
+
+
+# --------------------------------------------------------------------------- public
+
+
+@_fill_doc
+def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+         bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0) -> np.ndarray:
+    r"""Exponentially weighted moving average.
+
+    .. math::
+
+        v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t
+
+    Parameters
+    ----------
+    x : array_like
+        Data, any number of dimensions; NaN marks a missing value.
+    {decay}
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; float32 if ``x`` is float32, else float64.
+
+    Raises
+    ------
+    ValueError
+        For a decay out of range, zero or several decay specifications, ±inf
+        in ``x`` (the message names the first position), bad ``times`` or an
+        init that contradicts ``bias_correction``.
+    TypeError
+        For non-numeric data.
+
+    Notes
+    -----
+    With ``init="first"`` this is exactly pandas ``ewm(alpha=1-beta,
+    adjust=False).mean()``; with ``bias_correction=True`` it is
+    ``ewm(alpha=1-beta, adjust=True).mean()``, i.e.
+
+    .. math::
+
+        \hat v_t = \frac{\sum_{k=0}^{t} \beta^k x_{t-k}}{\sum_{k=0}^{t} \beta^k}
+                 = \frac{m_t}{1 - \beta^{t+1}}, \quad m_{-1} = 0 .
+
+    After a gap of k missing rows (``ignore_na=False``) the past keeps weight
+    β^(k+1) against α = 1 − β for the new point, renormalised to sum 1.
+    With ``times`` and no gaps the step is v_i = d_i v_{i-1} + (1 − d_i) x_i,
+    d_i = 0.5 ** (Δt_i / halflife); with ``bias_correction=True`` this equals
+    pandas ``ewm(halflife=..., times=...)``. (pandas 3 without ``adjust``
+    handles a gap in ``times`` by decaying over the whole gap in one step; we
+    keep the renormalisation above, so that a regular grid gives exactly the
+    untimed result.)
+
+    Examples
+    --------
+    >>> ewma([1.0, 2.0, 3.0], 0.5)
+    array([1.  , 1.5 , 2.25])
+    >>> ewma([1.0, 2.0, 3.0], 0.5, bias_correction=True).round(4)
+    array([1.    , 1.6667, 2.4286])
+    >>> ewma([1.0, 2.0, 3.0], 0.9, init="zero").round(3)
+    array([0.1  , 0.29 , 0.561])
+    """
+    arr, x2, restore = _prepare(x, axis)
+    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+                           bias_correction=bias_correction, ignore_na=ignore_na, times=times,
+                           min_periods=min_periods)
+    return restore(run_mean(x2, opts))
+
+
+def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
+                axis):
+    _, x2, restore = _prepare(x, axis, "x")
+    if y is None:
+        y2 = x2
+    else:
+        ya = as_float_array(y, "y")
+        if ya.shape != np.shape(as_float_array(x, "x")):
+            raise ValueError(f"x and y must have the same shape, got {np.shape(x)} and {ya.shape}")
+        y2, _ = _to_2d(ya, axis)
+        _check_finite(y2, "y")
+    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+                           bias_correction=bias_correction, ignore_na=ignore_na, times=times,
+                           min_periods=min_periods)
+    return x2, y2, opts, restore
+
+
+@_fill_doc
+def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False) -> np.ndarray:
+    r"""Exponentially weighted moving variance.
+
+    The weighted variance of the data around its EWMA, with the same weights
+    as :func:`ewma`:
+
+    .. math::
+
+        \sigma^2_t = \frac{\sum_k w_k (x_k - \bar x_t)^2}{\sum_k w_k}
+        \cdot \frac{(\sum_k w_k)^2}{(\sum_k w_k)^2 - \sum_k w_k^2}
+
+    where the last factor (pandas' debiasing factor) is left out when
+    ``bias=True``. It is updated with West's stable recursion, never as
+    E[x²] − E[x]².
+
+    Parameters
+    ----------
+    x : array_like
+        Data; NaN marks a missing value.
+    {decay}
+    bias : bool, default False
+        If True, the plain weighted variance (pandas ``var(bias=True)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``. The first observation has variance NaN
+        (``bias=False``) or 0 (``bias=True``), as in pandas.
+
+    Notes
+    -----
+    Equals pandas ``ewm(...).var(bias=...)`` for the same options; ``times``
+    (which pandas supports only for the mean) decays the weights exactly as for
+    :func:`ewma`. A start value ``init=c`` enters as a pseudo-observation with
+    the weight it has in the mean.
+
+    Examples
+    --------
+    >>> ewmvar([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
+    array([    nan,  8.    ,  4.0046, 12.2955])
+    """
+    x2, y2, opts, restore = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
+                                        ignore_na, times, min_periods, axis)
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias)))
+
+
+@_fill_doc
+def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False) -> np.ndarray:
+    r"""Exponentially weighted moving standard deviation, the square root of :func:`ewmvar`.
+
+    .. math::
+
+        \sigma_t = \sqrt{\operatorname{ewmvar}(x)_t}
+
+    Parameters
+    ----------
+    x : array_like
+        Data; NaN marks a missing value.
+    {decay}
+    bias : bool, default False
+        If True, without pandas' debiasing factor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; equals pandas ``ewm(...).std(bias=...)``.
+
+    Examples
+    --------
+    >>> ewmstd([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
+    array([   nan, 2.8284, 2.0011, 3.5065])
+    """
+    var = ewmvar(x, beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+                 bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods,
+                 axis=axis, bias=bias)
+    return np.sqrt(np.maximum(var, 0, out=var, where=~np.isnan(var)), out=var)
+
+
+@_fill_doc
+def ewmcov(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False) -> np.ndarray:
+    r"""Exponentially weighted moving covariance of ``x`` and ``y``.
+
+    .. math::
+
+        c_t = \frac{\sum_k w_k (x_k - \bar x_t)(y_k - \bar y_t)}{\sum_k w_k}
+        \cdot \frac{(\sum_k w_k)^2}{(\sum_k w_k)^2 - \sum_k w_k^2}
+
+    Rows where either series is missing are missing for both.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Data of the same shape; NaN marks a missing value.
+    {decay}
+    bias : bool, default False
+        If True, without pandas' debiasing factor.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; equals pandas ``x.ewm(...).cov(y, bias=...)``.
+
+    Examples
+    --------
+    >>> ewmcov([1.0, 2.0, 4.0], [1.0, 3.0, 2.0], 0.5).round(4)
+    array([   nan, 2.    , 0.2857])
+    """
+    x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
+                                        ignore_na, times, min_periods, axis)
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias)))
+
+
+@_fill_doc
+def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0) -> np.ndarray:
+    r"""Exponentially weighted moving correlation of ``x`` and ``y``.
+
+    .. math::
+
+        \rho_t = \frac{c^{xy}_t}{\sqrt{c^{xx}_t\, c^{yy}_t}}
+
+    with the biased (plain weighted) covariances, as pandas computes it: the
+    covariance over rows where both are present, each variance over the rows
+    where that series is present.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Data of the same shape; NaN marks a missing value.
+    {decay}
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``; equals pandas ``x.ewm(...).corr(y)``. NaN where a
+        variance is zero.
+
+    Examples
+    --------
+    >>> ewmcorr([1.0, 2.0, 4.0, 3.0], [1.0, 3.0, 2.0, 5.0], 0.5).round(4)
+    array([   nan, 1.    , 0.1336, 0.0845])
+    """
+    x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
+                                        ignore_na, times, min_periods, axis)
+    cxy = run_cov(x2, y2, opts, True)
+    cxx = run_cov(x2, x2, opts, True)
+    cyy = run_cov(y2, y2, opts, True)
+    with np.errstate(all="ignore"):
+        den = np.sqrt(np.where(cxx * cyy < 0, 0.0, cxx * cyy))
+        out = cxy / den
+    out[den == 0] = np.nan
+    return restore(out.astype(cxy.dtype, copy=False))
+
+
+def ewma_weights(n, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+                 bias_correction=False) -> np.ndarray:
+    r"""Weights that :func:`ewma` gives the last ``n`` points, oldest first.
+
+    For ``init="first"`` (the default) the oldest point also carries the weight
+    of the start, so the weights sum to 1:
+
+    .. math::
+
+        w_0 = \beta^{n-1}, \qquad w_k = (1-\beta)\,\beta^{n-1-k}\ (k \ge 1).
+
+    With ``bias_correction=True`` they are β^(n−1−k) / Σβ^j. With
+    ``init="zero"`` they are (1−β)β^(n−1−k) and sum to 1 − βⁿ: the rest
+    sits on the zero start.
+
+    Parameters
+    ----------
+    n : int
+        Number of points, >= 1.
+    beta, alpha, window, halflife, com : float, optional
+        Exactly one decay specification (see :func:`ewma`).
+    init : {"first", "zero"}
+        Start of the recursion.
+    bias_correction : bool, default False
+        The weights of pandas ``adjust=True``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` weights, oldest first; ``ewma(x)[-1] == weights @ x[-n:]`` for a
+        series of length ``n``.
+
+    Examples
+    --------
+    >>> ewma_weights(3, 0.5)
+    array([0.25, 0.25, 0.5 ])
+    >>> ewma_weights(3, 0.5, bias_correction=True).round(4)
+    array([0.1429, 0.2857, 0.5714])
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    b = resolve_beta(beta, alpha=alpha, window=window, halflife=halflife, com=com)
+    bias_correction = _check_bool("bias_correction", bias_correction)
+    start = check_init(init, bias_correction)
+    if not isinstance(start, str) and np.any(start != 0):
+        raise ValueError(f"init must be 'first' or 'zero' for ewma_weights, got {init!r}")
+    powers = b ** np.arange(n - 1, -1, -1, dtype=np.float64)
+    if bias_correction:
+        return powers / powers.sum()
+    w = (1.0 - b) * powers
+    if isinstance(start, str):  # "first": the start value is x_0
+        w[0] = b ** (n - 1)
+    return w
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+class EWMA:
+    r"""Streaming exponentially weighted moving average.
+
+    Feeds values one row at a time (or many rows at once) and keeps only the
+    state of the recursion, so a long or endless stream needs no memory:
+
+    .. math::
+
+        v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t
+
+    Any chunking of a series gives what :func:`ewma` gives on the whole series
+    (same compiled step, same state).
+
+    Parameters
+    ----------
+    beta, alpha, window, halflife, com : float, optional
+        Exactly one decay specification (see :func:`ewma`); ``halflife`` in steps.
+    init : {"first", "zero"}, float or array, default "first"
+        Start of the recursion (see :func:`ewma`).
+    bias_correction : bool, default False
+        Zero start divided by 1 − β^(t+1) (pandas ``adjust=True``).
+    ignore_na : bool, default False
+        pandas' treatment of NaN values (see :func:`ewma`).
+    min_periods : int, default 0
+        ``value`` is NaN until this many observations have been seen.
+
+    Attributes
+    ----------
+    value : float, numpy.ndarray or None
+        The current average (None before the first update).
+    count : int
+        Number of rows fed so far.
+
+    Examples
+    --------
+    >>> s = EWMA(0.5)
+    >>> for x in [1.0, 2.0, 3.0]:
+    ...     print(s.update(x))
+    1.0
+    1.5
+    2.25
+    >>> s.update_many([4.0, 5.0])
+    array([3.125 , 4.0625])
+    >>> s.count
+    5
+    """
+
+    def __init__(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+                 bias_correction=False, ignore_na=False, min_periods=0):
+        self._opts = resolve_options(0, beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+                                     bias_correction=bias_correction, ignore_na=ignore_na, times=None,
+                                     min_periods=min_periods)
+        self._min_periods = int(min_periods)
+        self._init_spec = init
+        self.reset()
+
+    @property
+    def beta(self) -> float:
+        """β, the weight of the past."""
+        return self._opts.beta
+
+    def reset(self) -> None:
+        """Forget everything fed so far (keeps the options)."""
+        self._shape = None
+        self._dtype = None
+        self._state = None
+        self._last = None
+        self.count = 0
+
+    def _feed(self, rows: np.ndarray) -> np.ndarray:
+        if self._shape is None:
+            self._shape = rows.shape[1:]
+            self._dtype = rows.dtype
+            self._state = new_mean_state(self._opts, int(np.prod(self._shape, dtype=np.int64)))
+        elif rows.shape[1:] != self._shape:
+            raise ValueError(f"x must have shape {self._shape} like the first update, got {rows.shape[1:]}")
+        x2 = np.ascontiguousarray(rows.reshape(rows.shape[0], -1), dtype=self._dtype)
+        _check_finite(x2, "x")
+        out = run_mean(x2, self._opts, self._state)
+        self.count += rows.shape[0]
+        if rows.shape[0]:
+            self._last = out[-1].copy()
+        return out.reshape(rows.shape)
+
+    def update(self, x):
+        """Feed one row (a number, or an array of the shape of the first update).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The new average.
+        """
+        arr = as_float_array(x)
+        out = self._feed(arr[None, ...])
+        return float(out[0]) if arr.ndim == 0 else out[0]
+
+    def update_many(self, xs) -> np.ndarray:
+        """Feed rows along axis 0; returns the average after each row.
+
+        Equals ``ewma(xs)`` on the concatenation of everything fed so far.
+        """
+        arr = as_float_array(xs, "xs")
+        if arr.ndim == 0:
+            raise ValueError("xs must hold rows along axis 0, got a scalar (use update)")
+        return self._feed(arr)
+
+    @property
+    def value(self):
+        """The current average: None before the first update, NaN before any observation."""
+        if self._last is None:
+            return None
+        if self._shape == ():
+            return float(self._last[0])
+        return self._last.reshape(self._shape).copy()
+
+    def state_dict(self) -> dict:
+        """The whole state as plain Python values (picklable, JSON-friendly but for NaN)."""
+        init = self._init_spec
+        if not isinstance(init, str):
+            init = np.asarray(init, dtype=np.float64).tolist()
+        d = {
+            "beta": self._opts.beta,
+            "init": init,
+            "bias_correction": self._opts.adjust,
+            "ignore_na": self._opts.ignore_na,
+            "min_periods": self._min_periods,
+            "count": self.count,
+            "shape": None if self._shape is None else list(self._shape),
+            "dtype": None if self._dtype is None else np.dtype(self._dtype).name,
+        }
+        if self._state is not None:
+            mean, wt, nobs = self._state
+            d.update(mean=mean.tolist(), weight=wt.tolist(), nobs=nobs.tolist(), last=self._last.tolist()
+                     if self._last is not None else None)
+        return d
+
+    @classmethod
+    def from_state_dict(cls, d: dict) -> "EWMA":
+        """Rebuild a streaming EWMA that continues exactly where ``d`` was taken."""
+        obj = cls(d["beta"], init=d["init"], bias_correction=d["bias_correction"], ignore_na=d["ignore_na"],
+                  min_periods=d["min_periods"])
+        obj.count = int(d["count"])
+        if d.get("shape") is not None:
+            obj._shape = tuple(d["shape"])
+            obj._dtype = np.dtype(d["dtype"])
+            obj._state = (np.asarray(d["mean"], dtype=np.float64), np.asarray(d["weight"], dtype=np.float64),
+                          np.asarray(d["nobs"], dtype=np.int64))
+            if d.get("last") is not None:
+                obj._last = np.asarray(d["last"], dtype=obj._dtype)
+        return obj
+
+    def __repr__(self) -> str:
+        return f"EWMA(beta={self.beta!r}, count={self.count})"
