@@ -110,7 +110,7 @@ class SeriesAccessor(_Base):
         --------
         >>> import pandas as pd, ewmakit
         >>> pd.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.zscore(0.7).round(4).tolist()
-        [nan, 0.9899, -0.5654, 1.4934]
+        [nan, 0.9899, -0.0721, 1.1745]
         """
         kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
         z = _zscore(self._values(), kw, bias)
@@ -160,20 +160,25 @@ class DataFrameAccessor(_Base):
                 groups.setdefault(_float_dtype(dt), []).append(i)
         return groups
 
-    def _apply(self, func, numeric_only) -> pd.DataFrame:
+    def _apply_many(self, func, numeric_only) -> list[pd.DataFrame]:
+        """Run ``func`` (2-D block -> tuple of 2-D results) once per dtype block; one frame per result."""
         df = self._obj
-        groups = self._blocks(numeric_only)
-        parts = []
-        for dtype, pos in groups.items():
-            block = df.iloc[:, pos].to_numpy(dtype=dtype, na_value=np.nan)
-            parts.append((pos, func(block)))
-        order = [p for pos, _ in parts for p in pos]
-        if len(parts) == 1:
-            pos, values = parts[0]
-            return pd.DataFrame(values, index=df.index, columns=df.columns[pos], copy=False)
-        frames = [pd.DataFrame(values, index=df.index, columns=df.columns[pos], copy=False) for pos, values in parts]
-        out = pd.concat(frames, axis=1)
-        return out.iloc[:, np.argsort(np.argsort(order))] if order != sorted(order) else out
+        parts = [(pos, func(df.iloc[:, pos].to_numpy(dtype=dtype, na_value=np.nan)))
+                 for dtype, pos in self._blocks(numeric_only).items()]
+        order = np.argsort([p for pos, _ in parts for p in pos], kind="stable")
+        frames = []
+        for k in range(len(parts[0][1]) if parts else 1):
+            pieces = [pd.DataFrame(res[k], index=df.index, columns=df.columns[pos], copy=False) for pos, res in parts]
+            if not pieces:
+                frames.append(pd.DataFrame(index=df.index, columns=df.columns[:0], dtype=np.float64))
+            elif len(pieces) == 1:
+                frames.append(pieces[0])
+            else:
+                frames.append(pd.concat(pieces, axis=1).iloc[:, order])
+        return frames
+
+    def _apply(self, func, numeric_only) -> pd.DataFrame:
+        return self._apply_many(lambda a: (func(a),), numeric_only)[0]
 
     def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
                bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.DataFrame:
@@ -226,9 +231,9 @@ class DataFrameAccessor(_Base):
         """
         kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
         k = _check_k(k)
-        frames = {name: self._apply(lambda a, i=i: _bands(a, kw, bias, k)[i], numeric_only)
-                  for i, name in enumerate(("lower", "mid", "upper"))}
-        return pd.concat(frames, axis=1, names=["band"] + list(self._obj.columns.names))
+        frames = self._apply_many(lambda a: _bands(a, kw, bias, k), numeric_only)
+        return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
+                         names=["band"] + list(self._obj.columns.names))
 
 
 pd.api.extensions.register_series_accessor("ewmakit")(SeriesAccessor)

@@ -456,7 +456,7 @@ def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     Examples
     --------
     >>> ewmvar([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
-    array([    nan,  8.    ,  4.0046, 12.2955])
+    array([    nan,  8.    ,  3.7718, 12.198 ])
     """
     x2, y2, opts, restore = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
@@ -488,7 +488,7 @@ def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     Examples
     --------
     >>> ewmstd([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
-    array([   nan, 2.8284, 2.0011, 3.5065])
+    array([   nan, 2.8284, 1.9421, 3.4926])
     """
     var = ewmvar(x, beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
                  bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods,
@@ -524,7 +524,7 @@ def ewmcov(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None,
     Examples
     --------
     >>> ewmcov([1.0, 2.0, 4.0], [1.0, 3.0, 2.0], 0.5).round(4)
-    array([   nan, 2.    , 0.2857])
+    array([nan, 1. , 0.4])
     """
     x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
@@ -559,7 +559,7 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None
     Examples
     --------
     >>> ewmcorr([1.0, 2.0, 4.0, 3.0], [1.0, 3.0, 2.0, 5.0], 0.5).round(4)
-    array([   nan, 1.    , 0.1336, 0.0845])
+    array([   nan, 1.    , 0.2722, 0.2132])
     """
     x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)

@@ -277,7 +277,7 @@ def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None)
     if name == "window":
         return beta_from_window(value)
     if name == "halflife":
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        if not isinstance(value, numbers.Real):  # a bool falls through to the TypeError below
             raise ValueError(
                 f"halflife={value!r} is a time span: it needs times=...; without times give it in steps (a number)"
             )
