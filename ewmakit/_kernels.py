@@ -38,17 +38,23 @@ NAN = np.nan
 
 
 @njit(cache=True, nogil=True)
-def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs):
+def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
     """Exponentially weighted mean of each column of ``x`` into ``out``.
 
     ``decay[i]`` (used when ``timed``) is the decay of row ``i``;
-    ``minp >= 1``.
+    ``minp >= 1``. Rows ``i < first_row[j]`` of column ``j`` are skipped
+    (NaN out, state untouched): with a state that has already started, this
+    seeds column ``j`` with a value known at row ``first_row[j] - 1`` (the
+    SMA seed of TA-Lib's EMA, Wilder's first average).
     """
     T, N = x.shape
     for i in range(T):
         d = decay[i] if timed else beta
         nw_adj = 1.0 if adjust else 1.0 - d
         for j in range(N):
+            if i < first_row[j]:
+                out[i, j] = NAN
+                continue
             cur = np.float64(x[i, j])
             obs = cur == cur
             if nobs[j] > 0:
@@ -158,3 +164,16 @@ def first_nonfinite(x):
         if v - v != 0.0 and v == v:
             return k
     return -1
+
+
+@njit(inline="always")
+def ema_step(v, x, beta):
+    """One EWMA step, v ← β·v + (1 − β)·x: the scalar heart every fused loop inlines."""
+    return beta * v + (1.0 - beta) * x
+
+
+@njit(cache=True, nogil=True)
+def ewma_update(v, x, beta):
+    """In place over flat arrays: v[k] ← β·v[k] + (1 − β)·x[k] (momentum, RMS and Adam moments)."""
+    for k in range(v.size):
+        v[k] = ema_step(v[k], x[k], beta)

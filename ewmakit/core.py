@@ -90,7 +90,7 @@ def _to_2d(arr: np.ndarray, axis: int):
     axis %= arr.ndim
     moved = np.moveaxis(arr, axis, 0)
     rest = moved.shape[1:]
-    x2 = moved.reshape(moved.shape[0], -1) if arr.ndim != 2 else moved
+    x2 = moved.reshape(moved.shape[0], int(np.prod(rest, dtype=np.int64))) if arr.ndim != 2 else moved
 
     def restore(out2: np.ndarray) -> np.ndarray:
         return np.moveaxis(out2.reshape((moved.shape[0],) + rest), 0, axis)
@@ -262,15 +262,21 @@ def new_mean_state(opts: Options, n: int):
     return _init_column(opts, n), np.ones(n), np.zeros(n, dtype=np.int64)
 
 
-def run_mean(x2: np.ndarray, opts: Options, state=None) -> np.ndarray:
-    """EWMA of the columns of a 2-D ``(T, N)`` array (state updated in place)."""
+def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None) -> np.ndarray:
+    """EWMA of the columns of a 2-D ``(T, N)`` array (``state`` updated in place).
+
+    ``first_row[j]``: rows of column ``j`` before it are skipped (see
+    :func:`ewmakit._kernels.ewm_mean`); default none.
+    """
     out = np.empty(x2.shape, dtype=x2.dtype)
     if x2.size == 0:
         return out
     if state is None:
         state = new_mean_state(opts, x2.shape[1])
+    if first_row is None:
+        first_row = np.zeros(x2.shape[1], dtype=np.int64)
     decay, timed = _decay_arg(opts)
-    _kernels().ewm_mean(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state)
+    _kernels().ewm_mean(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
     return out
 
 
@@ -400,13 +406,13 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
 
 def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
                 axis):
-    _, x2, restore = _prepare(x, axis, "x")
+    xa, x2, restore = _prepare(x, axis, "x")
     if y is None:
         y2 = x2
     else:
         ya = as_float_array(y, "y")
-        if ya.shape != np.shape(as_float_array(x, "x")):
-            raise ValueError(f"x and y must have the same shape, got {np.shape(x)} and {ya.shape}")
+        if ya.shape != xa.shape:
+            raise ValueError(f"x and y must have the same shape, got {xa.shape} and {ya.shape}")
         y2, _ = _to_2d(ya, axis)
         _check_finite(y2, "y")
     opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
@@ -707,7 +713,8 @@ class EWMA:
             self._state = new_mean_state(self._opts, int(np.prod(self._shape, dtype=np.int64)))
         elif rows.shape[1:] != self._shape:
             raise ValueError(f"x must have shape {self._shape} like the first update, got {rows.shape[1:]}")
-        x2 = np.ascontiguousarray(rows.reshape(rows.shape[0], -1), dtype=self._dtype)
+        width = int(np.prod(rows.shape[1:], dtype=np.int64))  # not -1: a 0-row chunk must reshape too
+        x2 = np.ascontiguousarray(rows.reshape(rows.shape[0], width), dtype=self._dtype)
         _check_finite(x2, "x")
         out = run_mean(x2, self._opts, self._state)
         self.count += rows.shape[0]

@@ -1,0 +1,64 @@
+"""Unwrap Series/DataFrames/arrays to a 2-D ``(time, series)`` float array and wrap results back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .core import as_float_array
+
+
+class Unwrapped:
+    """A 2-D float view of the input, and how to give results the input's type back."""
+
+    def __init__(self, x, name: str = "x"):
+        self.kind = "series" if isinstance(x, pd.Series) else "frame" if isinstance(x, pd.DataFrame) else "array"
+        self.name = name
+        self.index = getattr(x, "index", None)
+        if self.kind == "frame":
+            bad = [c for c, dt in x.dtypes.items() if not pd.api.types.is_numeric_dtype(dt)]
+            if bad:
+                raise TypeError(f"{name} has non-numeric columns {bad!r}")
+            self.columns = x.columns
+            self.values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            arr = as_float_array(x, name).astype(np.float64, copy=False)
+            if arr.ndim not in (1, 2):
+                raise ValueError(f"{name} must be 1-D or 2-D (time x series), got {arr.ndim} dimensions")
+            self.series_name = getattr(x, "name", None)
+            self.ndim = arr.ndim
+            self.values = arr[:, None] if arr.ndim == 1 else arr
+        if self.values.shape[0] and not np.isfinite(self.values[~np.isnan(self.values)]).all():
+            bad = np.argwhere(np.isinf(self.values))[0]
+            raise ValueError(f"{name} must be finite or NaN, got {self.values[tuple(bad)]} at row {bad[0]}")
+
+    def wrap(self, out: np.ndarray, name=None):
+        """``out`` (same 2-D shape as ``values``) in the input's type."""
+        if self.kind == "series":
+            return pd.Series(out[:, 0], index=self.index, name=self.series_name if name is None else name)
+        if self.kind == "frame":
+            return pd.DataFrame(out, index=self.index, columns=self.columns)
+        return out[:, 0] if self.ndim == 1 else out
+
+    def wrap_fields(self, fields: dict) -> pd.DataFrame:
+        """Several 2-D results as one DataFrame: columns ``field`` (one series) or ``(field, column)``."""
+        index = self.index if self.index is not None else pd.RangeIndex(next(iter(fields.values())).shape[0])
+        if self.kind == "series" or (self.kind == "array" and self.ndim == 1):
+            return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=index)
+        cols = self.columns if self.kind == "frame" else pd.RangeIndex(self.values.shape[1])
+        parts = {k: pd.DataFrame(v, index=index, columns=cols) for k, v in fields.items()}
+        return pd.concat(parts, axis=1)
+
+
+def same_index(named: dict) -> None:
+    """Raise if the pandas objects among ``named`` do not share one index (or arrays differ in length)."""
+    items = list(named.items())
+    ref_name, ref = items[0]
+    for name, obj in items[1:]:
+        a, b = getattr(ref, "index", None), getattr(obj, "index", None)
+        if a is not None and b is not None:
+            if not a.equals(b):
+                raise ValueError(f"{ref_name} and {name} must share one index; align them first "
+                                 f"(e.g. with .align or .reindex)")
+        elif len(ref) != len(obj):
+            raise ValueError(f"{ref_name} and {name} must have the same length, got {len(ref)} and {len(obj)}")
