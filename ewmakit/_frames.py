@@ -14,7 +14,7 @@ class Unwrapped:
     def __init__(self, x, name: str = "x"):
         self.kind = "series" if isinstance(x, pd.Series) else "frame" if isinstance(x, pd.DataFrame) else "array"
         self.name = name
-        self.index = getattr(x, "index", None)
+        self.index = x.index if isinstance(x, (pd.Series, pd.DataFrame)) else None
         if self.kind == "frame":
             bad = [c for c, dt in x.dtypes.items() if not pd.api.types.is_numeric_dtype(dt)]
             if bad:
@@ -55,7 +55,8 @@ def same_index(named: dict) -> None:
     items = list(named.items())
     ref_name, ref = items[0]
     for name, obj in items[1:]:
-        a, b = getattr(ref, "index", None), getattr(obj, "index", None)
+        a = ref.index if isinstance(ref, (pd.Series, pd.DataFrame)) else None
+        b = obj.index if isinstance(obj, (pd.Series, pd.DataFrame)) else None
         if a is not None and b is not None:
             if not a.equals(b):
                 raise ValueError(f"{ref_name} and {name} must share one index; align them first "

@@ -32,9 +32,107 @@ State arrays (float64 unless noted), one entry per series:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 NAN = np.nan
+
+
+@njit(inline="always")
+def _mean_update(m, x, new_weight, total_weight):
+    """The weighted mean of the past ``m`` and ``x``: m + (x − m)·(new/total).
+
+    This form leaves a constant series exactly constant and differs from
+    pandas' (old·m + new·x)/total by a few ulps at most.
+    """
+    return m + (x - m) * (new_weight / total_weight)
+
+
+@njit(cache=True, nogil=True)
+def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1):
+    """The EWMA of columns ``c0:c1`` (see :func:`ewm_mean`).
+
+    Two paths compute the same update, :func:`_mean_update`, bit for bit. A
+    row on which every column of the block has started, is past its
+    ``first_row``, has unit weight (without adjust) and holds a number takes
+    the fast path: a branch-free loop over the columns that the compiler turns
+    into SIMD code. Every other row takes the general path with pandas' rules
+    for missing values. So the result does not depend on the layout (1-D,
+    2-D, blocks) nor on the chunking of a stream.
+    """
+    T = x.shape[0]
+    # every column of the block has started, is past first_row and (without adjust) has unit weight
+    started = False
+    min_nobs = 0
+    for i in range(T):
+        d = decay[i] if timed else beta
+        nw_adj = 1.0 if adjust else 1.0 - d
+        if not started:
+            started = True
+            min_nobs = nobs[c0] if c1 > c0 else 0
+            for j in range(c0, c1):
+                # without adjust the fast path needs unit weights: none pending from a gap
+                if nobs[j] == 0 or i < first_row[j] or (not adjust and wt[j] != 1.0):
+                    started = False
+                min_nobs = min(min_nobs, nobs[j])
+        clean = started
+        if clean:
+            acc = 0.0
+            for j in range(c0, c1):
+                acc += x[i, j] * 0.0  # NaN (or inf) anywhere makes acc NaN
+            clean = acc == 0.0
+        if clean:
+            show = min_nobs + 1 >= minp
+            if adjust:
+                for j in range(c0, c1):
+                    w = wt[j] * d + 1.0
+                    m = _mean_update(mean[j], np.float64(x[i, j]), 1.0, w)
+                    mean[j] = m
+                    wt[j] = w
+                    nobs[j] += 1
+                    out[i, j] = m if show else NAN
+            else:
+                k = nw_adj / (1.0 * d + nw_adj)
+                for j in range(c0, c1):
+                    m = mean[j]
+                    m = m + (np.float64(x[i, j]) - m) * k
+                    mean[j] = m
+                    nobs[j] += 1
+                    out[i, j] = m if show else NAN
+            min_nobs += 1
+            continue
+        for j in range(c0, c1):
+            if i < first_row[j]:
+                out[i, j] = NAN
+                continue
+            cur = np.float64(x[i, j])
+            obs = cur == cur
+            if nobs[j] > 0:
+                if obs or not ignore_na:
+                    ow = wt[j] * d
+                    if obs:
+                        mean[j] = _mean_update(mean[j], cur, nw_adj, ow + nw_adj)
+                        wt[j] = ow + nw_adj if adjust else 1.0
+                    else:
+                        wt[j] = ow
+            elif obs:
+                m = mean[j]
+                if adjust or m != m:  # start at the first observation
+                    mean[j] = cur
+                else:  # a start value v_{-1} = m with weight 1
+                    mean[j] = _mean_update(m, cur, nw_adj, 1.0 * d + nw_adj)
+                wt[j] = 1.0
+            if obs:
+                nobs[j] += 1
+            out[i, j] = mean[j] if nobs[j] >= minp else NAN
+        if started:
+            min_nobs = nobs[c0]
+            for j in range(c0, c1):
+                min_nobs = min(min_nobs, nobs[j])
+                if not adjust and wt[j] != 1.0:
+                    started = False
+
+
+_BLOCK = 256  # columns per block: the block's state and a row of it stay in L1
 
 
 @njit(cache=True, nogil=True)
@@ -45,41 +143,24 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     ``minp >= 1``. Rows ``i < first_row[j]`` of column ``j`` are skipped
     (NaN out, state untouched): with a state that has already started, this
     seeds column ``j`` with a value known at row ``first_row[j] - 1`` (the
-    SMA seed of TA-Lib's EMA, Wilder's first average).
+    SMA seed of TA-Lib's EMA, Wilder's first average). Columns are processed
+    in blocks of ``_BLOCK``, time outside, columns inside.
     """
-    T, N = x.shape
-    for i in range(T):
-        d = decay[i] if timed else beta
-        nw_adj = 1.0 if adjust else 1.0 - d
-        for j in range(N):
-            if i < first_row[j]:
-                out[i, j] = NAN
-                continue
-            cur = np.float64(x[i, j])
-            obs = cur == cur
-            if nobs[j] > 0:
-                if obs or not ignore_na:
-                    ow = wt[j] * d
-                    if obs:
-                        m = mean[j]
-                        if m != cur:  # keeps a constant series exactly constant
-                            m = (ow * m + nw_adj * cur) / (ow + nw_adj)
-                        mean[j] = m
-                        wt[j] = ow + nw_adj if adjust else 1.0
-                    else:
-                        wt[j] = ow
-            elif obs:
-                m = mean[j]
-                if adjust or m != m:  # start at the first observation
-                    mean[j] = cur
-                else:  # a start value v_{-1} = m with weight 1
-                    if m != cur:
-                        m = (d * m + nw_adj * cur) / (d + nw_adj)
-                    mean[j] = m
-                wt[j] = 1.0
-            if obs:
-                nobs[j] += 1
-            out[i, j] = mean[j] if nobs[j] >= minp else NAN
+    N = x.shape[1]
+    for c0 in range(0, N, _BLOCK):
+        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
+                       c0, min(N, c0 + _BLOCK))
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
+    """:func:`ewm_mean` with the column blocks spread over threads (same result, bit for bit)."""
+    N = x.shape[1]
+    nblocks = (N + _BLOCK - 1) // _BLOCK
+    for b in prange(nblocks):
+        c0 = b * _BLOCK
+        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
+                       c0, min(N, c0 + _BLOCK))
 
 
 @njit(cache=True, nogil=True)

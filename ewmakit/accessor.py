@@ -131,6 +131,38 @@ class SeriesAccessor(_Base):
         return pd.DataFrame({"lower": lower, "mid": mid, "upper": upper}, index=self._obj.index)
 
 
+    # finance (see ewmakit.finance) ------------------------------------------------
+
+    def ema(self, window, *, seed="sma"):
+        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
+        from . import finance
+
+        return finance.ema(self._obj, window, seed=seed)
+
+    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
+        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
+        from . import finance
+
+        return finance.macd(self._obj, fast, slow, signal, seed=seed)
+
+    def rsi(self, window=14, *, seed="sma"):
+        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
+        from . import finance
+
+        return finance.rsi(self._obj, window, seed=seed)
+
+    def volatility(self, beta=0.94, *, annualize=None):
+        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
+        from . import finance
+
+        return finance.volatility(self._obj, beta, annualize=annualize)
+
+    def crossover(self, other):
+        """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`)."""
+        from . import finance
+
+        return finance.crossover(self._obj, other)
+
 def _zscore(values, kw, bias):
     mean = core.ewma(values, **kw)
     std = core.ewmstd(values, bias=bias, **kw)
@@ -235,6 +267,50 @@ class DataFrameAccessor(_Base):
         return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
                          names=["band"] + list(self._obj.columns.names))
 
+
+    # finance (see ewmakit.finance) ------------------------------------------------
+
+    def ema(self, window, *, seed="sma"):
+        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
+        from . import finance
+
+        return finance.ema(self._obj, window, seed=seed)
+
+    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
+        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
+        from . import finance
+
+        return finance.macd(self._obj, fast, slow, signal, seed=seed)
+
+    def rsi(self, window=14, *, seed="sma"):
+        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
+        from . import finance
+
+        return finance.rsi(self._obj, window, seed=seed)
+
+    def volatility(self, beta=0.94, *, annualize=None):
+        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
+        from . import finance
+
+        return finance.volatility(self._obj, beta, annualize=annualize)
+
+    def atr(self, window=14, *, seed="sma"):
+        """Wilder's ATR from the ``High``, ``Low`` and ``Close`` columns (see :func:`ewmakit.finance.atr`)."""
+        from . import finance
+
+        return finance.atr(self._obj, window=window, seed=seed)
+
+    def cov(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+        """RiskMetrics covariance matrices of these returns (see :func:`ewmakit.finance.ewm_cov`)."""
+        from . import finance
+
+        return finance.ewm_cov(self._obj, beta, demean=demean, missing=missing)
+
+    def corr(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+        """RiskMetrics correlation matrices of these returns (see :func:`ewmakit.finance.ewm_corr`)."""
+        from . import finance
+
+        return finance.ewm_corr(self._obj, beta, demean=demean, missing=missing)
 
 pd.api.extensions.register_series_accessor("ewmakit")(SeriesAccessor)
 pd.api.extensions.register_dataframe_accessor("ewmakit")(DataFrameAccessor)

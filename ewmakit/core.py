@@ -276,7 +276,10 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None) -> np.nd
     if first_row is None:
         first_row = np.zeros(x2.shape[1], dtype=np.int64)
     decay, timed = _decay_arg(opts)
-    _kernels().ewm_mean(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
+    k = _kernels()
+    # threads pay off only on wide panels; the result is the same either way
+    kernel = k.ewm_mean_parallel if x2.shape[1] >= 2 * k._BLOCK and x2.size >= 1 << 20 else k.ewm_mean
+    kernel(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
     return out
 
 
@@ -295,7 +298,7 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool) -> np.nda
 def _prepare(x, axis, name="x"):
     arr = as_float_array(x, name)
     x2, restore = _to_2d(arr, axis)
-    _check_finite(x2, name)
+    _check_finite(arr, name)  # positions in the caller's array, not the 2-D view
     return arr, x2, restore
 
 
@@ -414,7 +417,7 @@ def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
         if ya.shape != xa.shape:
             raise ValueError(f"x and y must have the same shape, got {xa.shape} and {ya.shape}")
         y2, _ = _to_2d(ya, axis)
-        _check_finite(y2, "y")
+        _check_finite(ya, "y")
     opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
                            bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                            min_periods=min_periods)
@@ -546,9 +549,8 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None
 
         \rho_t = \frac{c^{xy}_t}{\sqrt{c^{xx}_t\, c^{yy}_t}}
 
-    with the biased (plain weighted) covariances, as pandas computes it: the
-    covariance over rows where both are present, each variance over the rows
-    where that series is present.
+    with the biased (plain weighted) covariances, all three over the rows
+    where both series are present, as pandas computes it.
 
     Parameters
     ----------
@@ -569,6 +571,9 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None
     """
     x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
+    missing = np.isnan(x2) | np.isnan(y2)  # as pandas: only rows where both are present count
+    if missing.any():
+        x2, y2 = np.where(missing, np.nan, x2), np.where(missing, np.nan, y2)
     cxy = run_cov(x2, y2, opts, True)
     cxx = run_cov(x2, x2, opts, True)
     cyy = run_cov(y2, y2, opts, True)
@@ -715,7 +720,7 @@ class EWMA:
             raise ValueError(f"x must have shape {self._shape} like the first update, got {rows.shape[1:]}")
         width = int(np.prod(rows.shape[1:], dtype=np.int64))  # not -1: a 0-row chunk must reshape too
         x2 = np.ascontiguousarray(rows.reshape(rows.shape[0], width), dtype=self._dtype)
-        _check_finite(x2, "x")
+        _check_finite(rows, "x")
         out = run_mean(x2, self._opts, self._state)
         self.count += rows.shape[0]
         if rows.shape[0]:

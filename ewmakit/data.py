@@ -136,7 +136,7 @@ def _field(name) -> str | None:
 
 def _field_level(columns: pd.MultiIndex) -> int:
     """Which level of two-level columns holds the price fields."""
-    hits = [sum(_field(v) is not None for v in columns.get_level_values(k)) for k in range(columns.nlevels)]
+    hits = [len({_field(v) for v in columns.get_level_values(k)} - {None}) for k in range(columns.nlevels)]
     best = int(np.argmax(hits))
     if hits[best] == 0:
         raise DataError(f"no price columns (Open/High/Low/Close/Volume) in columns {list(columns)[:6]!r}")
@@ -592,7 +592,7 @@ def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) ->
             known = cached.frame is not None or bool(new_frames)
             short = all((b - a) <= pd.Timedelta(days=7) for a, b, _ in failures)
             # a short range of a known ticker may hold no trading day (a weekend, a holiday)
-            if not (known and short) or "rate" in cause or "network" in cause:
+            if not (known and short) or cause.startswith(("Yahoo rate-limited", "no network")):
                 a, b, _ = failures[0]
                 raise DataError(f"no data for {ticker} from {a.date()} to {b.date()}: {cause}")
             new_ranges += [(a, b) for a, b, _ in failures]
