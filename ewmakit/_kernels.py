@@ -38,13 +38,13 @@ NAN = np.nan
 
 
 @njit(inline="always")
-def _mean_update(m, x, new_weight, total_weight):
-    """The weighted mean of the past ``m`` and ``x``: m + (x − m)·(new/total).
+def _mean_update(m, x, old_weight, new_weight):
+    """The weighted mean of the past ``m`` and ``x``, as pandas computes it.
 
-    This form leaves a constant series exactly constant and differs from
-    pandas' (old·m + new·x)/total by a few ulps at most.
+    (old·m + new·x)/(old + new), and exactly ``m`` when x == m so that a
+    constant series stays exactly constant (pandas skips the update then).
     """
-    return m + (x - m) * (new_weight / total_weight)
+    return m if m == x else (old_weight * m + new_weight * x) / (old_weight + new_weight)
 
 
 @njit(cache=True, nogil=True)
@@ -84,17 +84,16 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
             show = min_nobs + 1 >= minp
             if adjust:
                 for j in range(c0, c1):
-                    w = wt[j] * d + 1.0
-                    m = _mean_update(mean[j], np.float64(x[i, j]), 1.0, w)
+                    ow = wt[j] * d
+                    m = _mean_update(mean[j], np.float64(x[i, j]), ow, 1.0)
                     mean[j] = m
-                    wt[j] = w
+                    wt[j] = ow + 1.0
                     nobs[j] += 1
                     out[i, j] = m if show else NAN
             else:
-                k = nw_adj / (1.0 * d + nw_adj)
+                ow = 1.0 * d  # unit weight, decayed
                 for j in range(c0, c1):
-                    m = mean[j]
-                    m = m + (np.float64(x[i, j]) - m) * k
+                    m = _mean_update(mean[j], np.float64(x[i, j]), ow, nw_adj)
                     mean[j] = m
                     nobs[j] += 1
                     out[i, j] = m if show else NAN
@@ -110,7 +109,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 if obs or not ignore_na:
                     ow = wt[j] * d
                     if obs:
-                        mean[j] = _mean_update(mean[j], cur, nw_adj, ow + nw_adj)
+                        mean[j] = _mean_update(mean[j], cur, ow, nw_adj)
                         wt[j] = ow + nw_adj if adjust else 1.0
                     else:
                         wt[j] = ow
@@ -119,7 +118,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 if adjust or m != m:  # start at the first observation
                     mean[j] = cur
                 else:  # a start value v_{-1} = m with weight 1
-                    mean[j] = _mean_update(m, cur, nw_adj, 1.0 * d + nw_adj)
+                    mean[j] = _mean_update(m, cur, 1.0 * d, nw_adj)
                 wt[j] = 1.0
             if obs:
                 nobs[j] += 1

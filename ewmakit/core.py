@@ -61,8 +61,8 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
         return arr.astype(np.float64)
     if kind in "biu":
         return arr.astype(np.float64)
-    if kind == "O":
-        try:
+    if kind == "O" and not any(isinstance(v, (str, bytes)) for v in arr.flat):
+        try:  # numbers (and None) held as Python objects; text is never parsed as numbers
             return arr.astype(np.float64)
         except (TypeError, ValueError):
             pass

@@ -492,14 +492,12 @@ def _fetch(ticker: str, start: pd.Timestamp, end: pd.Timestamp | None, interval:
     except ImportError:
         raise DataError("downloading needs yfinance: pip install 'ewmakit[data]'") from None
     kwargs = dict(interval=interval, auto_adjust=auto_adjust, progress=False, actions=False, threads=False)
-    if start <= _EARLIEST:
+    if start <= _EARLIEST:  # the whole history (rows after ``end`` are sliced off by the caller)
         kwargs["period"] = "max"
-        if end is not None:
-            kwargs.update(period=None, start=_EARLIEST.strftime("%Y-%m-%d"))
     else:
         kwargs["start"] = start.strftime("%Y-%m-%d")
-    if end is not None:
-        kwargs["end"] = end.strftime("%Y-%m-%d")
+        if end is not None:
+            kwargs["end"] = end.strftime("%Y-%m-%d")
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     with _quiet_yfinance() as messages:
         try:
@@ -533,6 +531,15 @@ def _timestamp(value, name):
     return ts.tz_convert(None) if ts.tz is not None else ts
 
 
+def _env_flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name} must be 1/true/yes/on or 0/false/no/off, got {os.environ[name]!r}")
+
+
 def _today() -> pd.Timestamp:
     return pd.Timestamp.now().normalize()
 
@@ -553,6 +560,82 @@ def _progress(total: int, enabled: bool):
             sys.stderr.flush()
 
     return tick
+
+
+_OVERLAP_ROWS = 5  # cached rows fetched again with each extension, to notice rescaled history
+_OVERLAP_REACH = pd.Timedelta(days=10)  # ... when the cache has rows that close to the gap
+
+
+def _has_weekday(a: pd.Timestamp, b: pd.Timestamp) -> bool:
+    return len(pd.bdate_range(a, b - pd.Timedelta(days=1))) > 0 if b > a else False
+
+
+def _rescaled(old: pd.DataFrame, new: pd.DataFrame) -> bool:
+    """Did Yahoo rescale the history (a dividend for adjusted prices, a split for all) since it was cached?"""
+    common = old.index.intersection(new.index)
+    cols = [c for c in ("Close", "Adj Close") if c in old and c in new]
+    if common.empty or not cols:
+        return False
+    a, b = old.loc[common, cols].to_numpy(float), new.loc[common, cols].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return bool(np.nanmax(np.abs(b / a - 1.0)) > 1e-6)
+
+
+def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjust) -> _Cached:
+    """Fetch the missing ranges and merge them into the cache (written only when something new came)."""
+    new_frames, new_ranges, failures, rescaled = [], [], [], False
+    for a, b in gaps:
+        fetch_from, fetch_to = a, b
+        if cached.frame is not None:  # overlap a few cached rows next to the gap, to detect rescaled history
+            days = pd.DatetimeIndex(cached.frame.index.date)
+            before, after = days[days < a], days[days >= b]
+            if len(before) and before[-1] >= a - _OVERLAP_REACH:
+                fetch_from = before[-min(_OVERLAP_ROWS, len(before))]
+            elif len(after) and after[0] < b + _OVERLAP_REACH:
+                fetch_to = after[min(_OVERLAP_ROWS, len(after)) - 1] + pd.Timedelta(days=1)
+        frame, messages = _fetch(ticker, fetch_from, None if (end is None and fetch_to >= _today()) else fetch_to,
+                                 interval, auto_adjust)
+        if frame is None:
+            failures.append((a, b, messages))
+            continue
+        if cached.frame is not None and _rescaled(cached.frame, frame):
+            rescaled = True
+        new_frames.append(frame)
+        new_ranges.append((fetch_from, fetch_to))  # all of it was fetched, the overlap included
+    if failures:
+        cause = _likely_cause([m for *_, ms in failures for m in ms])
+        known = cached.frame is not None or bool(new_frames)
+        short = all((b - a) <= pd.Timedelta(days=7) for a, b, _ in failures)
+        # a short range of a known ticker may hold no trading day (a weekend, a holiday)
+        if not (known and short) or cause.startswith(("Yahoo rate-limited", "no network")):
+            a, b, _ = failures[0]
+            raise DataError(f"no data for {ticker} from {a.date()} to {b.date()}: {cause}")
+        # only a range without weekdays is surely empty; anything else is asked again next time
+        new_ranges += [(a, b) for a, b, _ in failures if not _has_weekday(a, b)]
+    if rescaled:  # splice nothing: fetch the whole span again at today's scale
+        lo = min([r[0] for r in cached.ranges] + [r[0] for r in new_ranges])
+        hi = max([r[1] for r in cached.ranges] + [r[1] for r in new_ranges])
+        frame, messages = _fetch(ticker, lo, None if (end is None and hi >= _today()) else hi, interval, auto_adjust)
+        if frame is None:
+            raise DataError(f"Yahoo rescaled the history of {ticker} (a dividend or split) and refetching it "
+                            f"failed: {_likely_cause(messages)}")
+        warnings.warn(f"Yahoo rescaled the history of {ticker} (a dividend or split) since it was cached; "
+                      "the whole cached range was fetched again", UserWarning, stacklevel=4)
+        cached, new_frames, new_ranges = _Cached(None, []), [frame], [(lo, hi)]
+    # the newest bar may still be forming: never count today as fetched
+    new_ranges = [(a, min(b, _today())) for a, b in new_ranges if a < min(b, _today())]
+    if not (new_frames or new_ranges):
+        return cached
+    merged = pd.concat(([cached.frame] if cached.frame is not None else []) + new_frames)
+    merged = merged[~merged.index.duplicated(keep="last")].sort_index()
+    updated = _Cached(merged, _merge_ranges(cached.ranges + new_ranges))
+    try:
+        _write_cache(path, merged, updated.ranges, ticker, interval, auto_adjust)
+    except OSError as exc:  # the data is good; only the cache could not be kept
+        warnings.warn(f"could not write the cache file {str(path)!r} ({exc}); the download is returned uncached",
+                      RuntimeWarning, stacklevel=4)
+    return updated
+
 
 
 def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) -> pd.DataFrame:
@@ -578,33 +661,12 @@ def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) ->
             warnings.warn(f"offline: the cache for {ticker} lacks {spans}; returning what it has",
                           UserWarning, stacklevel=3)
     else:
-        new_frames, new_ranges, failures = [], [], []
-        for a, b in gaps:
-            fetch_end = None if (end is None and b >= _today()) else b
-            frame, messages = _fetch(ticker, a, fetch_end, interval, auto_adjust)
-            if frame is None:
-                failures.append((a, b, messages))
-                continue
-            new_frames.append(frame)
-            new_ranges.append((a, b))
-        if failures:
-            cause = _likely_cause([m for *_, ms in failures for m in ms])
-            known = cached.frame is not None or bool(new_frames)
-            short = all((b - a) <= pd.Timedelta(days=7) for a, b, _ in failures)
-            # a short range of a known ticker may hold no trading day (a weekend, a holiday)
-            if not (known and short) or cause.startswith(("Yahoo rate-limited", "no network")):
-                a, b, _ = failures[0]
-                raise DataError(f"no data for {ticker} from {a.date()} to {b.date()}: {cause}")
-            new_ranges += [(a, b) for a, b, _ in failures]
-        # the newest bar may still be forming: never count today as fetched
-        new_ranges = [(a, min(b, _today())) for a, b in new_ranges if a < min(b, _today())]
-        if new_frames or new_ranges:
-            merged = pd.concat(([cached.frame] if cached.frame is not None else []) + new_frames)
-            merged = merged[~merged.index.duplicated(keep="last")].sort_index()
-            _write_cache(path, merged, cached.ranges + new_ranges, ticker, interval, auto_adjust)
-            cached = _Cached(merged, cached.ranges + new_ranges)
+        cached = _refresh_gaps(cached, gaps, path, ticker, end, interval, auto_adjust)
     frame = cached.frame
-    out = frame[(frame.index >= want_start) & (frame.index < want_end)]
+    lo, hi = want_start, want_end
+    if frame.index.tz is not None:  # intraday bars keep the exchange's time zone
+        lo, hi = lo.tz_localize(frame.index.tz), hi.tz_localize(frame.index.tz)
+    out = frame[(frame.index >= lo) & (frame.index < hi)]
     if out.empty:
         raise DataError(f"no data for {ticker} between {want_start.date()} and {want_end.date()}")
     return out.copy()
@@ -669,7 +731,7 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
     start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
     if start_ts is not None and end_ts is not None and end_ts <= start_ts:
         raise ValueError(f"end must be after start (end is exclusive), got start={start!r}, end={end!r}")
-    offline = bool(offline) or os.environ.get("EWMAKIT_OFFLINE", "") not in ("", "0")
+    offline = bool(offline) or _env_flag("EWMAKIT_OFFLINE")
     folder = cache_folder(cache_dir)
     show = (sys.stderr.isatty() if progress is None else bool(progress)) and len(names) > 1
     tick = _progress(len(names), show)

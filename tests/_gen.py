@@ -20,7 +20,7 @@ def series(seed: int, n: int, *, nan_frac: float = 0.15, leading: int | None = N
         return x
     mask = rng.random(n) < nan_frac
     # a few runs of consecutive NaNs
-    for _ in range(n // 60):
+    for _ in range(n // 60 if nan_frac > 0 else 0):
         start = int(rng.integers(0, n))
         mask[start:start + int(rng.integers(2, 6))] = True
     if leading is None:

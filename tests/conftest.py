@@ -50,3 +50,17 @@ def require_shared_data(*parts: str) -> Path:
 def shared_data() -> Path:
     """The shared data directory (skip/fail when absent, see :func:`require_shared_data`)."""
     return require_shared_data()
+
+
+def reference(module: str):
+    """Import an optional reference library (torch, TA-Lib...): skip without it, or fail under
+    ``EWMAKIT_REQUIRE_REFERENCES=1`` (set by .ci/run, which installs them)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        if os.environ.get("EWMAKIT_REQUIRE_REFERENCES") == "1":
+            pytest.fail(f"reference library {module!r} is missing ({exc}) and EWMAKIT_REQUIRE_REFERENCES=1",
+                        pytrace=False)
+        pytest.skip(f"reference library {module!r} is not installed", allow_module_level=True)

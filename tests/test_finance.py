@@ -12,9 +12,9 @@ import ewmakit  # noqa: F401  (accessor)
 from ewmakit import finance as F
 from ewmakit.data import read_csv
 
-from conftest import require_shared_data
+from conftest import reference, require_shared_data
 
-talib = pytest.importorskip("talib")
+talib = reference("talib")
 
 
 def _frame(name):

@@ -1,0 +1,347 @@
+"""What every optimizer shares: parameter bookkeeping, validation, ``lr``, state dicts.
+
+An optimizer holds the user's arrays (never copies of them) and updates them
+in place. Each array is handed to the update as a flat view (a C-contiguous
+array is flattened without a copy; any other layout goes through a temporary
+that is written back), with its gradient as a flat array of the same dtype and
+its state (moments, step count) in a small dict of flat arrays.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["Optimizer"]
+
+
+def fused_kernels():
+    # numba is imported on first use, so ``import ewmakit.optim`` stays fast.
+    from . import _fused
+
+    return _fused
+
+
+def ewma_update():
+    """The in-place EWMA update shared with :func:`ewmakit.ewma` (``v ← β·v + (1 − β)·x``)."""
+    from .._kernels import ewma_update as update
+
+    return update
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    return float(value)
+
+
+def check_nonneg(name: str, value, what: str) -> float:
+    """A finite number >= 0 (learning rates, ε, weight decay)."""
+    v = _real(name, value)
+    if not 0.0 <= v < math.inf:  # also False for NaN
+        raise ValueError(f"Invalid {what}: {name} must be in [0, inf), got {value!r}")
+    return v
+
+
+def check_beta(name: str, value, what: str, *, closed: bool = False) -> float:
+    """A decay in [0, 1) (or [0, 1] when ``closed``): β, momentum, dampening."""
+    v = _real(name, value)
+    ok = 0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0
+    if not ok:
+        raise ValueError(f"Invalid {what}: {name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
+    return v
+
+
+def check_bool(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_betas(value) -> tuple[float, float]:
+    """Adam's (β₁, β₂), each in [0, 1)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {value!r}")
+    return tuple(check_beta(f"betas[{i}]", b, f"beta parameter at index {i}") for i, b in enumerate(value))
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def _label(key) -> str:
+    return "params" if key is None else f"params[{key!r}]"
+
+
+def _check_param(arr, key) -> np.ndarray:
+    name = _label(key)
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(
+            f"{name} must be a float32 or float64 numpy array (updated in place), got {type(arr).__name__}"
+            + (" (use ewmakit.optim.minimize for a function of a number)" if isinstance(arr, numbers.Number) else "")
+        )
+    if arr.dtype not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be a float32 or float64 array (updated in place), got dtype {arr.dtype}")
+    if not arr.flags.writeable:
+        raise ValueError(f"{name} must be writeable (it is updated in place), got a read-only array")
+    return arr
+
+
+def _byte_bounds(a: np.ndarray):
+    try:
+        from numpy.lib.array_utils import byte_bounds
+    except ImportError:  # numpy < 2
+        byte_bounds = np.byte_bounds
+    return byte_bounds(a)
+
+
+def _check_no_overlap(arrays, keys) -> None:
+    """Two parameters sharing memory would be updated twice: refuse, as torch does."""
+    if len(arrays) < 2:
+        return
+    order = sorted(range(len(arrays)), key=lambda i: _byte_bounds(arrays[i])[0])
+    reach, owner = _byte_bounds(arrays[order[0]])[1], order[0]
+    for i in order[1:]:
+        lo, hi = _byte_bounds(arrays[i])
+        if lo < reach and np.shares_memory(arrays[i], arrays[owner]):
+            a, b = sorted((owner, i))
+            raise ValueError(
+                f"{_label(keys[a])} and {_label(keys[b])} share memory: each parameter must appear once"
+            )
+        if hi > reach:
+            reach, owner = hi, i
+
+
+def as_param_list(params):
+    """Validate ``params``: returns (arrays, keys, kind) with kind "array", "list" or "dict"."""
+    if isinstance(params, np.ndarray):
+        return [_check_param(params, None)], [None], "array"
+    if isinstance(params, Mapping):
+        keys = list(params)
+        kind = "dict"
+    elif isinstance(params, (list, tuple)):
+        keys = list(range(len(params)))
+        kind = "list"
+    else:
+        raise TypeError(
+            f"params must be a float numpy array or a list/tuple/dict of them, got {type(params).__name__}"
+        )
+    if not keys:
+        raise ValueError("optimizer got an empty parameter list")
+    arrays = [_check_param(params[k], k) for k in keys]
+    _check_no_overlap(arrays, keys)
+    return arrays, keys, kind
+
+
+def _flat(p: np.ndarray):
+    """A flat view of ``p`` and how to write it back (None when it is a view)."""
+    if p.flags.c_contiguous:
+        return p.reshape(-1), None
+    tmp = np.ascontiguousarray(p).reshape(-1)
+
+    def write_back():
+        p[...] = tmp.reshape(p.shape)
+
+    return tmp, write_back
+
+
+# --------------------------------------------------------------------------- the base class
+
+
+class Optimizer:
+    """Base class of :class:`SGD`, :class:`RMSprop`, :class:`Adam` and :class:`AdamW`.
+
+    Subclasses set ``_state_names`` (the names of their moments, torch's),
+    validate their hyper-parameters in ``_configure`` and implement
+    ``_update(p, g, state, lr)`` on flat arrays.
+    """
+
+    _state_names: tuple[str, ...] = ()
+
+    def __init__(self, params, lr, *, fused: bool = True):
+        self._params = params
+        self._arrays, self._keys, self._kind = as_param_list(params)
+        self.lr = lr
+        self.fused = check_bool("fused", fused)
+        self._t = 0
+        self._state: list[dict] = [{} for _ in self._arrays]
+        self._hyper: dict = {}
+
+    # ---------------------------------------------------------------- hyper-parameters
+
+    def _configure(self, **hyper) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def hyperparameters(self) -> dict:
+        """The validated hyper-parameters (``lr`` included), as a new dict."""
+        return {"lr": self._lr, **self._hyper}
+
+    @property
+    def lr(self):
+        """The learning rate: a float, or a callable ``t -> lr`` of the number of steps taken."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value) -> None:
+        if callable(value):
+            self._lr = value
+        else:
+            self._lr = check_nonneg("lr", value, "learning rate")
+
+    def lr_at(self, t: int) -> float:
+        """The learning rate of update number ``t`` (0 for the first update, as torch's ``LambdaLR``)."""
+        if not callable(self._lr):
+            return self._lr
+        value = self._lr(t)
+        return check_nonneg(f"lr({t})", value, "learning rate")
+
+    @property
+    def t(self) -> int:
+        """Number of :meth:`step` calls made so far (the clock of a callable ``lr``)."""
+        return self._t
+
+    @property
+    def params(self):
+        """The parameters, exactly the object passed in (updated in place)."""
+        return self._params
+
+    # ---------------------------------------------------------------- stepping
+
+    def _grads(self, grads) -> list:
+        """Gradients aligned with the parameters (None: skip that parameter this step)."""
+        if self._kind == "array":
+            if isinstance(grads, (list, tuple, Mapping)) and not isinstance(grads, np.ndarray):
+                grads = np.asarray(grads)
+            return [grads]
+        n = len(self._keys)
+        if self._kind == "dict":
+            if not isinstance(grads, Mapping):
+                raise TypeError(f"grads must be a dict with the keys of params, got {type(grads).__name__}")
+            if set(grads) != set(self._keys):
+                missing = [k for k in self._keys if k not in grads]
+                extra = [k for k in grads if k not in self._params]
+                raise ValueError(f"grads must have the keys of params; missing {missing}, unexpected {extra}")
+            return [grads[k] for k in self._keys]
+        if not isinstance(grads, (list, tuple)):
+            raise TypeError(f"grads must be a list or tuple like params, got {type(grads).__name__}")
+        if len(grads) != n:
+            raise ValueError(f"grads must have one entry per parameter ({n}), got {len(grads)}")
+        return list(grads)
+
+    def step(self, grads) -> None:
+        """Update the parameters in place with one step.
+
+        Parameters
+        ----------
+        grads : array or list/tuple/dict of arrays
+            The gradients, in the structure of ``params`` (same shapes). An
+            entry ``None`` skips that parameter (its state does not advance).
+        """
+        glist = self._grads(grads)
+        lr = self.lr_at(self._t)
+        prepared = []
+        for i, (p, g) in enumerate(zip(self._arrays, glist)):
+            if g is None:
+                continue
+            garr = np.asarray(g)
+            if garr.shape != p.shape:
+                raise ValueError(f"gradient of {_label(self._keys[i])} must have shape {p.shape}, got {garr.shape}")
+            if garr.dtype.kind not in "biuf":
+                raise TypeError(f"gradient of {_label(self._keys[i])} must hold real numbers, got dtype {garr.dtype}")
+            prepared.append((i, p, np.ascontiguousarray(garr, dtype=p.dtype).reshape(-1)))
+        for i, p, gflat in prepared:  # validate everything before touching any parameter
+            pflat, write_back = _flat(p)
+            state = self._state[i]
+            state["step"] = state.get("step", 0) + 1
+            self._update(pflat, gflat, state, lr)
+            if write_back is not None:
+                write_back()
+        self._t += 1
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, lr: float) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _buffer(self, state: dict, name: str, p: np.ndarray) -> np.ndarray:
+        """``state[name]``, created as zeros (the EWMA's zero start) on first use."""
+        buf = state.get(name)
+        if buf is None:
+            buf = state[name] = np.zeros_like(p)
+        return buf
+
+    # ---------------------------------------------------------------- state dicts
+
+    def state_dict(self) -> dict:
+        """Everything needed to resume, as plain Python values and numpy arrays (picklable).
+
+        ``state`` holds one dict per parameter (its step count and moments, named as in
+        torch, shaped like the parameter); ``t`` is the number of steps taken; a callable
+        ``lr`` is stored as None and kept by the optimizer that loads the dict.
+        """
+        hyper = self.hyperparameters
+        if callable(hyper["lr"]):
+            hyper["lr"] = None
+        state = []
+        for p, st in zip(self._arrays, self._state):
+            state.append({k: (v.reshape(p.shape).copy() if isinstance(v, np.ndarray) else v) for k, v in st.items()})
+        return {
+            "optimizer": type(self).__name__,
+            "hyperparameters": hyper,
+            "t": self._t,
+            "keys": list(self._keys) if self._kind == "dict" else None,
+            "shapes": [tuple(p.shape) for p in self._arrays],
+            "state": state,
+        }
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Resume from :meth:`state_dict`: the next steps are those the saved optimizer would take.
+
+        The hyper-parameters are replaced by the saved ones (as torch does), except a
+        saved callable ``lr`` (stored as None), which keeps this optimizer's ``lr``.
+        """
+        d = state_dict
+        name = type(self).__name__
+        if not isinstance(d, Mapping) or d.get("optimizer") != name:
+            got = d.get("optimizer") if isinstance(d, Mapping) else type(d).__name__
+            raise ValueError(f"state_dict must come from {name}.state_dict(), got one from {got!r}")
+        saved = d["state"]
+        if len(saved) != len(self._arrays):
+            raise ValueError(f"state_dict has {len(saved)} parameters, this optimizer has {len(self._arrays)}")
+        keys = list(self._keys) if self._kind == "dict" else None
+        if d.get("keys") != keys:
+            raise ValueError(f"state_dict has parameter keys {d.get('keys')}, this optimizer has {keys}")
+        new_state = []
+        for i, (p, st) in enumerate(zip(self._arrays, saved)):
+            entry = {}
+            for k, v in st.items():
+                if k == "step":
+                    entry[k] = int(v)
+                    continue
+                if k not in self._state_names:
+                    raise ValueError(f"state_dict has an unknown state {k!r} for {_label(self._keys[i])}")
+                arr = np.asarray(v)
+                if arr.shape != p.shape:
+                    raise ValueError(f"state {k!r} of {_label(self._keys[i])} has shape {arr.shape}, expected {p.shape}")
+                entry[k] = np.array(arr, dtype=p.dtype, order="C").reshape(-1)
+            new_state.append(entry)
+        hyper = dict(d["hyperparameters"])
+        lr = hyper.pop("lr")
+        if lr is not None:
+            lr = check_nonneg("lr", lr, "learning rate")
+        self._configure(**hyper)  # validates, and changes nothing when it raises
+        if lr is not None:
+            self._lr = lr
+        self._t = int(d["t"])
+        self._state = new_state
+
+    # ---------------------------------------------------------------- display
+
+    def __repr__(self) -> str:
+        hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
+        n = sum(p.size for p in self._arrays)
+        return f"{type(self).__name__}({hyper}; {len(self._arrays)} array(s), {n} values, t={self._t})"
