@@ -163,6 +163,51 @@ class SeriesAccessor(_Base):
 
         return finance.crossover(self._obj, other)
 
+    # forecasting (see ewmakit.forecast) -------------------------------------------
+
+    def fit_beta(self, *, init="estimated"):
+        r"""Fit simple exponential smoothing to the Series (statsmodels); see :func:`ewmakit.forecast.fit`.
+
+        Returns the whole :class:`ewmakit.forecast.SmoothingFit`: ``.beta`` is the fitted
+        weight of the past (``1 - `` statsmodels' ``smoothing_level``), with ``alpha``,
+        ``initial_level``, ``sse``, ``aic``, the ``fitted`` one-step-ahead values and
+        ``.forecast(h, level)``.
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> s = pd.Series([10.0, 12.0, 11.0, 13.0, 12.5, 14.0, 13.5, 15.0])
+        >>> res = s.ewmakit.fit_beta()
+        >>> round(res.beta, 3), round(res.alpha, 3)
+        (0.301, 0.699)
+        """
+        from .forecast import fit
+
+        return fit(self._obj, init=init)
+
+    def forecast(self, h, beta=None, *, alpha=None, window=None, halflife=None, com=None, level=0.95,
+                 init="estimated") -> pd.DataFrame:
+        r"""Forecast ``h`` steps by simple exponential smoothing; see :func:`ewmakit.forecast.forecast`.
+
+        β is fitted (statsmodels) unless a decay is given. Returns a DataFrame
+        ``mean, lower, upper`` with ETS(A,N,N) intervals, on the next ``h``
+        dates when the Series has a regular DatetimeIndex.
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> s = pd.Series([10.0, 12.0, 11.0, 13.0, 12.5, 14.0, 13.5, 15.0],
+        ...               index=pd.date_range("2024-01-01", periods=8, freq="D"))
+        >>> s.ewmakit.forecast(2, 0.5, init="first", level=0.8).round(3)
+                      mean   lower   upper
+        2024-01-09  14.156  12.443  15.870
+        2024-01-10  14.156  12.241  16.072
+        """
+        from .forecast import forecast
+
+        return forecast(self._obj, h, beta=beta, alpha=alpha, window=window, halflife=halflife, com=com,
+                        level=level, init=init)
+
 def _zscore(values, kw, bias):
     mean = core.ewma(values, **kw)
     std = core.ewmstd(values, bias=bias, **kw)
