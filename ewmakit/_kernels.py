@@ -47,58 +47,60 @@ def _mean_update(m, x, old_weight, new_weight):
     return m if m == x else (old_weight * m + new_weight * x) / (old_weight + new_weight)
 
 
-@njit(cache=True, nogil=True)
-def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1):
-    """The EWMA of columns ``c0:c1`` (see :func:`ewm_mean`).
+@njit(cache=True, nogil=True, error_model="numpy")
+def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1,
+                   m_row, w_row):
+    """The EWMA of columns ``c0:c1`` (see :func:`ewm_mean`); ``m_row``/``w_row`` are float64 scratch rows.
 
-    Two paths compute the same update, :func:`_mean_update`, bit for bit. A
-    row on which every column of the block has started, is past its
-    ``first_row``, has unit weight (without adjust) and holds a number takes
-    the fast path: a branch-free loop over the columns that the compiler turns
-    into SIMD code. Every other row takes the general path with pandas' rules
-    for missing values. So the result does not depend on the layout (1-D,
-    2-D, blocks) nor on the chunking of a stream.
+    Two paths compute the same update, :func:`_mean_update`, bit for bit. Once
+    every column has started, is past its ``first_row`` and (without adjust)
+    has unit weight, each row is first computed optimistically by a
+    branch-free loop that the compiler turns into SIMD code, into scratch
+    rows, counting NaNs on the way; if there were none the row is committed,
+    otherwise it is computed again by the general path with pandas' rules for
+    missing values, from the untouched state. So the result does not depend
+    on the layout (1-D, 2-D, column ranges) nor on the chunking of a stream.
     """
     T = x.shape[0]
-    # every column of the block has started, is past first_row and (without adjust) has unit weight
-    started = False
+    ready = False  # every column has started, is past first_row and (without adjust) has unit weight
     min_nobs = 0
     for i in range(T):
         d = decay[i] if timed else beta
         nw_adj = 1.0 if adjust else 1.0 - d
-        if not started:
-            started = True
+        if not ready:
+            ready = c1 > c0
             min_nobs = nobs[c0] if c1 > c0 else 0
             for j in range(c0, c1):
-                # without adjust the fast path needs unit weights: none pending from a gap
                 if nobs[j] == 0 or i < first_row[j] or (not adjust and wt[j] != 1.0):
-                    started = False
+                    ready = False
                 min_nobs = min(min_nobs, nobs[j])
-        clean = started
-        if clean:
-            acc = 0.0
-            for j in range(c0, c1):
-                acc += x[i, j] * 0.0  # NaN (or inf) anywhere makes acc NaN
-            clean = acc == 0.0
-        if clean:
-            show = min_nobs + 1 >= minp
+        if ready:
+            bad = 0
             if adjust:
                 for j in range(c0, c1):
+                    cur = np.float64(x[i, j])
+                    bad += cur != cur
                     ow = wt[j] * d
-                    m = _mean_update(mean[j], np.float64(x[i, j]), ow, 1.0)
-                    mean[j] = m
-                    wt[j] = ow + 1.0
-                    nobs[j] += 1
-                    out[i, j] = m if show else NAN
+                    m_row[j] = _mean_update(mean[j], cur, ow, 1.0)
+                    w_row[j] = ow + 1.0
             else:
                 ow = 1.0 * d  # unit weight, decayed
                 for j in range(c0, c1):
-                    m = _mean_update(mean[j], np.float64(x[i, j]), ow, nw_adj)
+                    cur = np.float64(x[i, j])
+                    bad += cur != cur
+                    m_row[j] = _mean_update(mean[j], cur, ow, nw_adj)
+            if bad == 0:
+                show = min_nobs + 1 >= minp
+                for j in range(c0, c1):
+                    m = m_row[j]
                     mean[j] = m
                     nobs[j] += 1
                     out[i, j] = m if show else NAN
-            min_nobs += 1
-            continue
+                if adjust:
+                    for j in range(c0, c1):
+                        wt[j] = w_row[j]
+                min_nobs += 1
+                continue
         for j in range(c0, c1):
             if i < first_row[j]:
                 out[i, j] = NAN
@@ -123,18 +125,16 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
             if obs:
                 nobs[j] += 1
             out[i, j] = mean[j] if nobs[j] >= minp else NAN
-        if started:
+        if ready:  # a row with NaN: still ready unless a weight is pending now
+            for j in range(c0, c1):
+                if not adjust and wt[j] != 1.0:
+                    ready = False
             min_nobs = nobs[c0]
             for j in range(c0, c1):
                 min_nobs = min(min_nobs, nobs[j])
-                if not adjust and wt[j] != 1.0:
-                    started = False
 
 
-_BLOCK = 256  # columns per block: the block's state and a row of it stay in L1
-
-
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
     """Exponentially weighted mean of each column of ``x`` into ``out``.
 
@@ -142,27 +142,28 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     ``minp >= 1``. Rows ``i < first_row[j]`` of column ``j`` are skipped
     (NaN out, state untouched): with a state that has already started, this
     seeds column ``j`` with a value known at row ``first_row[j] - 1`` (the
-    SMA seed of TA-Lib's EMA, Wilder's first average). Columns are processed
-    in blocks of ``_BLOCK``, time outside, columns inside.
+    SMA seed of TA-Lib's EMA, Wilder's first average). Rows are swept in
+    order, all columns at a time, so memory is read as one stream.
     """
     N = x.shape[1]
-    for c0 in range(0, N, _BLOCK):
-        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
-                       c0, min(N, c0 + _BLOCK))
+    _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
+                   np.empty(N), np.empty(N))
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
-    """:func:`ewm_mean` with the column blocks spread over threads (same result, bit for bit)."""
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, parts):
+    """:func:`ewm_mean` with the columns cut into ``parts`` contiguous ranges, one per thread (same result)."""
     N = x.shape[1]
-    nblocks = (N + _BLOCK - 1) // _BLOCK
-    for b in prange(nblocks):
-        c0 = b * _BLOCK
-        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
-                       c0, min(N, c0 + _BLOCK))
+    m_row = np.empty(N)
+    w_row = np.empty(N)
+    for p in prange(parts):
+        c0 = p * N // parts
+        c1 = (p + 1) * N // parts
+        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1,
+                       m_row, w_row)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
             mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs):
     """Exponentially weighted covariance of the columns of ``x`` and ``y``.
@@ -235,13 +236,21 @@ def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
                 out[i, j] = NAN
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def first_nonfinite(x):
-    """Flat index of the first ±inf in ``x`` (any shape), or -1."""
+    """Flat index of the first ±inf in ``x`` (any shape, C-contiguous), or -1.
+
+    A branch-free counting pass (SIMD) first; the position is searched only
+    when there is one.
+    """
     flat = x.ravel()
+    count = 0
     for k in range(flat.size):
-        v = flat[k]
-        if v - v != 0.0 and v == v:
+        count += abs(flat[k]) == np.inf
+    if count == 0:
+        return -1
+    for k in range(flat.size):
+        if abs(flat[k]) == np.inf:
             return k
     return -1
 
@@ -252,7 +261,7 @@ def ema_step(v, x, beta):
     return beta * v + (1.0 - beta) * x
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def ewma_update(v, x, beta):
     """In place over flat arrays: v[k] ← β·v[k] + (1 − β)·x[k] (momentum, RMS and Adam moments)."""
     for k in range(v.size):

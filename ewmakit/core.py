@@ -253,6 +253,12 @@ def _init_column(opts: Options, n: int) -> np.ndarray:
     return value.ravel().copy()
 
 
+def _threads() -> int:
+    import numba
+
+    return numba.get_num_threads()
+
+
 def _decay_arg(opts: Options):
     return (opts.decay, True) if opts.decay is not None else (np.ones(1), False)
 
@@ -277,9 +283,12 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None) -> np.nd
         first_row = np.zeros(x2.shape[1], dtype=np.int64)
     decay, timed = _decay_arg(opts)
     k = _kernels()
-    # threads pay off only on wide panels; the result is the same either way
-    kernel = k.ewm_mean_parallel if x2.shape[1] >= 2 * k._BLOCK and x2.size >= 1 << 20 else k.ewm_mean
-    kernel(x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
+    args = (x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
+    threads = _threads()
+    if threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
+        k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
+    else:
+        k.ewm_mean(*args)
     return out
 
 
