@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core import _check_finite as check_finite
 from .core import as_float_array
 
 
@@ -28,9 +29,7 @@ class Unwrapped:
             self.series_name = getattr(x, "name", None)
             self.ndim = arr.ndim
             self.values = arr[:, None] if arr.ndim == 1 else arr
-        if self.values.shape[0] and not np.isfinite(self.values[~np.isnan(self.values)]).all():
-            bad = np.argwhere(np.isinf(self.values))[0]
-            raise ValueError(f"{name} must be finite or NaN, got {self.values[tuple(bad)]} at row {bad[0]}")
+        check_finite(self.values, name)
 
     def wrap(self, out: np.ndarray, name=None):
         """``out`` (same 2-D shape as ``values``) in the input's type."""

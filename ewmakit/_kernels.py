@@ -60,8 +60,12 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
     otherwise it is computed again by the general path with pandas' rules for
     missing values, from the untouched state. So the result does not depend
     on the layout (1-D, 2-D, column ranges) nor on the chunking of a stream.
+
+    Returns the number of ±inf values met (they are not valid data; the
+    caller raises), so no separate pass over the input is needed to check it.
     """
     T = x.shape[0]
+    ninf = 0
     ready = False  # every column has started, is past first_row and (without adjust) has unit weight
     min_nobs = 0
     for i in range(T):
@@ -76,10 +80,12 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 min_nobs = min(min_nobs, nobs[j])
         if ready:
             bad = 0
+            infs = 0
             if adjust:
                 for j in range(c0, c1):
                     cur = np.float64(x[i, j])
                     bad += cur != cur
+                    infs += abs(cur) == np.inf
                     ow = wt[j] * d
                     m_row[j] = _mean_update(mean[j], cur, ow, 1.0)
                     w_row[j] = ow + 1.0
@@ -88,8 +94,10 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 for j in range(c0, c1):
                     cur = np.float64(x[i, j])
                     bad += cur != cur
+                    infs += abs(cur) == np.inf
                     m_row[j] = _mean_update(mean[j], cur, ow, nw_adj)
             if bad == 0:
+                ninf += infs
                 show = min_nobs + 1 >= minp
                 for j in range(c0, c1):
                     m = m_row[j]
@@ -107,6 +115,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 continue
             cur = np.float64(x[i, j])
             obs = cur == cur
+            ninf += abs(cur) == np.inf
             if nobs[j] > 0:
                 if obs or not ignore_na:
                     ow = wt[j] * d
@@ -132,6 +141,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
             min_nobs = nobs[c0]
             for j in range(c0, c1):
                 min_nobs = min(min_nobs, nobs[j])
+    return ninf
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -143,10 +153,11 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     (NaN out, state untouched): with a state that has already started, this
     seeds column ``j`` with a value known at row ``first_row[j] - 1`` (the
     SMA seed of TA-Lib's EMA, Wilder's first average). Rows are swept in
-    order, all columns at a time, so memory is read as one stream.
+    order, all columns at a time, so memory is read as one stream. Returns
+    the number of ±inf values met.
     """
     N = x.shape[1]
-    _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
+    return _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
                    np.empty(N), np.empty(N))
 
 
@@ -156,11 +167,13 @@ def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean,
     N = x.shape[1]
     m_row = np.empty(N)
     w_row = np.empty(N)
+    ninf = 0
     for p in prange(parts):
         c0 = p * N // parts
         c1 = (p + 1) * N // parts
-        _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1,
-                       m_row, w_row)
+        ninf += _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
+                               c0, c1, m_row, w_row)
+    return ninf
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -268,11 +268,14 @@ def new_mean_state(opts: Options, n: int):
     return _init_column(opts, n), np.ones(n), np.zeros(n, dtype=np.int64)
 
 
-def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None) -> np.ndarray:
+def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, source=None, name="x") -> np.ndarray:
     """EWMA of the columns of a 2-D ``(T, N)`` array (``state`` updated in place).
 
     ``first_row[j]``: rows of column ``j`` before it are skipped (see
-    :func:`ewmakit._kernels.ewm_mean`); default none.
+    :func:`ewmakit._kernels.ewm_mean`); default none. The kernel counts ±inf
+    on its way; if it met any, the ValueError names the first position in
+    ``source`` (the caller's array; default ``x2``) and ``state`` must be
+    considered spoiled.
     """
     out = np.empty(x2.shape, dtype=x2.dtype)
     if x2.size == 0:
@@ -286,9 +289,11 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None) -> np.nd
     args = (x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
     threads = _threads()
     if threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
-        k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
+        ninf = k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
     else:
-        k.ewm_mean(*args)
+        ninf = k.ewm_mean(*args)
+    if ninf:
+        _check_finite(x2 if source is None else source, name)
     return out
 
 
@@ -304,10 +309,11 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool) -> np.nda
     return out
 
 
-def _prepare(x, axis, name="x"):
+def _prepare(x, axis, name="x", check=True):
     arr = as_float_array(x, name)
     x2, restore = _to_2d(arr, axis)
-    _check_finite(arr, name)  # positions in the caller's array, not the 2-D view
+    if check:
+        _check_finite(arr, name)  # positions in the caller's array, not the 2-D view
     return arr, x2, restore
 
 
@@ -409,11 +415,11 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
     >>> ewma([1.0, 2.0, 3.0], 0.9, init="zero").round(3)
     array([0.1  , 0.29 , 0.561])
     """
-    arr, x2, restore = _prepare(x, axis)
+    arr, x2, restore = _prepare(x, axis, check=False)  # the kernel itself counts ±inf
     opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
                            bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                            min_periods=min_periods)
-    return restore(run_mean(x2, opts))
+    return restore(run_mean(x2, opts, source=arr))
 
 
 def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,

@@ -59,10 +59,9 @@ def _sma_seeded(values: np.ndarray, beta: float, n: int) -> np.ndarray:
     the seed row, the SMA at it, then v_t = β v_{t−1} + (1 − β) x_t.
     """
     T, N = values.shape
-    obs = ~np.isnan(values)
     P = min(T, n + 8)
     while True:  # only the first rows are needed to find the seeds
-        counts = np.cumsum(obs[:P], axis=0)
+        counts = np.cumsum(~np.isnan(values[:P]), axis=0)
         if P == T or (counts[-1] >= n).all():
             break
         P = min(T, 2 * P)
