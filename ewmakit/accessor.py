@@ -59,6 +59,32 @@ class _Base:
                     bias_correction=bias_correction, ignore_na=ignore_na, times=self._times(times),
                     min_periods=min_periods)
 
+    # finance (see ewmakit.finance) ------------------------------------------------
+
+    def ema(self, window, *, seed="sma"):
+        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
+        from . import finance
+
+        return finance.ema(self._obj, window, seed=seed)
+
+    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
+        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
+        from . import finance
+
+        return finance.macd(self._obj, fast, slow, signal, seed=seed)
+
+    def rsi(self, window=14, *, seed="sma"):
+        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
+        from . import finance
+
+        return finance.rsi(self._obj, window, seed=seed)
+
+    def volatility(self, beta=0.94, *, annualize=None):
+        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
+        from . import finance
+
+        return finance.volatility(self._obj, beta, annualize=annualize)
+
 
 class SeriesAccessor(_Base):
     """``s.ewmakit``: EWMA statistics of a numeric Series."""
@@ -131,31 +157,7 @@ class SeriesAccessor(_Base):
         return pd.DataFrame({"lower": lower, "mid": mid, "upper": upper}, index=self._obj.index)
 
 
-    # finance (see ewmakit.finance) ------------------------------------------------
-
-    def ema(self, window, *, seed="sma"):
-        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
-        from . import finance
-
-        return finance.ema(self._obj, window, seed=seed)
-
-    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
-        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
-        from . import finance
-
-        return finance.macd(self._obj, fast, slow, signal, seed=seed)
-
-    def rsi(self, window=14, *, seed="sma"):
-        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
-        from . import finance
-
-        return finance.rsi(self._obj, window, seed=seed)
-
-    def volatility(self, beta=0.94, *, annualize=None):
-        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
-        from . import finance
-
-        return finance.volatility(self._obj, beta, annualize=annualize)
+    # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
 
     def crossover(self, other):
         """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`)."""
@@ -313,31 +315,7 @@ class DataFrameAccessor(_Base):
                          names=["band"] + list(self._obj.columns.names))
 
 
-    # finance (see ewmakit.finance) ------------------------------------------------
-
-    def ema(self, window, *, seed="sma"):
-        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
-        from . import finance
-
-        return finance.ema(self._obj, window, seed=seed)
-
-    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
-        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
-        from . import finance
-
-        return finance.macd(self._obj, fast, slow, signal, seed=seed)
-
-    def rsi(self, window=14, *, seed="sma"):
-        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
-        from . import finance
-
-        return finance.rsi(self._obj, window, seed=seed)
-
-    def volatility(self, beta=0.94, *, annualize=None):
-        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
-        from . import finance
-
-        return finance.volatility(self._obj, beta, annualize=annualize)
+    # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)
 
     def atr(self, window=14, *, seed="sma"):
         """Wilder's ATR from the ``High``, ``Low`` and ``Close`` columns (see :func:`ewmakit.finance.atr`)."""
