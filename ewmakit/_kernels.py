@@ -39,12 +39,81 @@ NAN = np.nan
 
 @njit(inline="always")
 def _mean_update(m, x, old_weight, new_weight):
-    """The weighted mean of the past ``m`` and ``x``, as pandas computes it.
+    """The weighted mean of the past ``m`` and ``x``: m·old/(old+new) + x·new/(old+new).
 
-    (old·m + new·x)/(old + new), and exactly ``m`` when x == m so that a
-    constant series stays exactly constant (pandas skips the update then).
+    pandas computes (old·m + new·x)/(old + new); this form differs by an ulp or
+    two but, with constant weights, leaves one multiply and one add on the
+    dependency chain (the coefficients are loop-invariant). Exactly ``m`` when
+    x == m, so that a constant series stays exactly constant (pandas skips the
+    update then), and exactly ``x`` when old == 0 (β = 0).
     """
-    return m if m == x else (old_weight * m + new_weight * x) / (old_weight + new_weight)
+    inv = 1.0 / (old_weight + new_weight)
+    return m if m == x else m * (old_weight * inv) + x * (new_weight * inv)
+
+
+@njit(inline="always")
+def _general_step(cur, d, nw_adj, adjust, ignore_na, minp, mean, wt, nobs, j):
+    """One row of series ``j`` with pandas' rules for missing values; returns the output value."""
+    obs = cur == cur
+    if nobs[j] > 0:
+        if obs or not ignore_na:
+            ow = wt[j] * d
+            if obs:
+                mean[j] = _mean_update(mean[j], cur, ow, nw_adj)
+                wt[j] = ow + nw_adj if adjust else 1.0
+            else:
+                wt[j] = ow
+    elif obs:
+        m = mean[j]
+        if adjust or m != m:  # start at the first observation
+            mean[j] = cur
+        else:  # a start value v_{-1} = m with weight 1
+            mean[j] = _mean_update(m, cur, 1.0 * d, nw_adj)
+        wt[j] = 1.0
+    if obs:
+        nobs[j] += 1
+    return mean[j] if nobs[j] >= minp else NAN
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
+    """One series: :func:`_general_step` row after row, with the state in registers.
+
+    A single series is a latency-bound chain, so the state lives in local
+    scalars (stored back at the end) and a clean observation costs one
+    multiply and one add on the chain.
+    """
+    ninf = 0
+    m, w, n = mean[0], wt[0], nobs[0]
+    nw_const = 1.0 if adjust else 1.0 - beta
+    for i in range(x.shape[0]):
+        if i < first_row[0]:
+            out[i, 0] = NAN
+            continue
+        d = decay[i] if timed else beta
+        nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+        cur = np.float64(x[i, 0])
+        obs = cur == cur
+        ninf += abs(cur) == np.inf
+        if n > 0:
+            if obs or not ignore_na:
+                ow = w * d
+                if obs:
+                    m = _mean_update(m, cur, ow, nw)
+                    w = ow + nw if adjust else 1.0
+                else:
+                    w = ow
+        elif obs:
+            if adjust or m != m:  # start at the first observation
+                m = cur
+            else:  # a start value v_{-1} = m with weight 1
+                m = _mean_update(m, cur, 1.0 * d, nw)
+            w = 1.0
+        if obs:
+            n += 1
+        out[i, 0] = m if n >= minp else NAN
+    mean[0], wt[0], nobs[0] = m, w, n
+    return ninf
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -114,26 +183,8 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 out[i, j] = NAN
                 continue
             cur = np.float64(x[i, j])
-            obs = cur == cur
             ninf += abs(cur) == np.inf
-            if nobs[j] > 0:
-                if obs or not ignore_na:
-                    ow = wt[j] * d
-                    if obs:
-                        mean[j] = _mean_update(mean[j], cur, ow, nw_adj)
-                        wt[j] = ow + nw_adj if adjust else 1.0
-                    else:
-                        wt[j] = ow
-            elif obs:
-                m = mean[j]
-                if adjust or m != m:  # start at the first observation
-                    mean[j] = cur
-                else:  # a start value v_{-1} = m with weight 1
-                    mean[j] = _mean_update(m, cur, 1.0 * d, nw_adj)
-                wt[j] = 1.0
-            if obs:
-                nobs[j] += 1
-            out[i, j] = mean[j] if nobs[j] >= minp else NAN
+            out[i, j] = _general_step(cur, d, nw_adj, adjust, ignore_na, minp, mean, wt, nobs, j)
         if ready:  # a row with NaN: still ready unless a weight is pending now
             for j in range(c0, c1):
                 if not adjust and wt[j] != 1.0:
@@ -157,6 +208,8 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     the number of ±inf values met.
     """
     N = x.shape[1]
+    if N == 1:
+        return _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row)
     return _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
                    np.empty(N), np.empty(N))
 

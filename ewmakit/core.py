@@ -44,6 +44,8 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
     """
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
         dtype = getattr(x, "dtype", None)
+        if isinstance(dtype, np.dtype) and dtype.kind in "f":  # numpy-backed floats: a view, no copy
+            return x.to_numpy(copy=False)
         kind = getattr(dtype, "kind", "O")
         if kind in "biuf":
             target = np.float32 if kind == "f" and getattr(dtype, "itemsize", 8) == 4 else np.float64
