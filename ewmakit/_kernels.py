@@ -118,8 +118,12 @@ def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, c0, c1,
-                   m_row, w_row):
+                   m_row, w_row, i0):
     """The EWMA of columns ``c0:c1`` (see :func:`ewm_mean`); ``m_row``/``w_row`` are float64 scratch rows.
+
+    ``x`` may be a block of rows of a longer series starting at row ``i0``
+    (for ``decay`` and ``first_row``), the state carrying over between blocks:
+    fused loops (the finance indicators) feed it cache-sized row blocks.
 
     Two paths compute the same update, :func:`_mean_update`, bit for bit. Once
     every column has started, is past its ``first_row`` and (without adjust)
@@ -138,13 +142,13 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
     ready = False  # every column has started, is past first_row and (without adjust) has unit weight
     min_nobs = 0
     for i in range(T):
-        d = decay[i] if timed else beta
+        d = decay[i + i0] if timed else beta
         nw_adj = 1.0 if adjust else 1.0 - d
         if not ready:
             ready = c1 > c0
             min_nobs = nobs[c0] if c1 > c0 else 0
             for j in range(c0, c1):
-                if nobs[j] == 0 or i < first_row[j] or (not adjust and wt[j] != 1.0):
+                if nobs[j] == 0 or i + i0 < first_row[j] or (not adjust and wt[j] != 1.0):
                     ready = False
                 min_nobs = min(min_nobs, nobs[j])
         if ready:
@@ -179,7 +183,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 min_nobs += 1
                 continue
         for j in range(c0, c1):
-            if i < first_row[j]:
+            if i + i0 < first_row[j]:
                 out[i, j] = NAN
                 continue
             cur = np.float64(x[i, j])
@@ -211,7 +215,7 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     if N == 1:
         return _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row)
     return _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
-                   np.empty(N), np.empty(N))
+                          np.empty(N), np.empty(N), 0)
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
@@ -225,7 +229,7 @@ def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean,
         c0 = p * N // parts
         c1 = (p + 1) * N // parts
         ninf += _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
-                               c0, c1, m_row, w_row)
+                               c0, c1, m_row, w_row, 0)
     return ninf
 
 
@@ -332,3 +336,98 @@ def ewma_update(v, x, beta):
     """In place over flat arrays: v[k] ← β·v[k] + (1 − β)·x[k] (momentum, RMS and Adam moments)."""
     for k in range(v.size):
         v[k] = ema_step(v[k], x[k], beta)
+
+
+# --------------------------------------------------------------------------- fused indicators
+#
+# Wilder's RSI and ATR transform the prices before smoothing them. Done with
+# whole-array passes, each transform would read and write the panel once more;
+# here each thread takes a range of columns and walks the rows in blocks of
+# _ROWS: transform a block into cache-sized scratch, smooth it with the same
+# _ewm_mean_cols as every EWMA (state carried from block to block), combine.
+
+_ROWS = 32
+
+
+@njit(inline="always")
+def _pos(v):
+    """max(v, 0), NaN kept."""
+    return v if v > 0.0 else (0.0 if v == v else NAN)
+
+
+@njit(inline="always")
+def _max3(a, b, c):
+    """max of three, NaN if any is NaN (as numpy.maximum)."""
+    if a != a or b != b or c != c:
+        return NAN
+    return max(a, max(b, c))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _rsi_cols(close, out, beta, mean, wt, nobs, first_row, c0, c1):
+    """RSI of columns ``c0:c1``; the state holds the gains' averages in ``[:N]``, the losses' in ``[N:]``."""
+    T, N = close.shape
+    w = c1 - c0
+    gain, loss = np.empty((_ROWS, w)), np.empty((_ROWS, w))
+    avg_g, avg_l = np.empty((_ROWS, w)), np.empty((_ROWS, w))
+    m_row, w_row, no_decay = np.empty(w), np.empty(w), np.ones(1)
+    fr = first_row[c0:c1]
+    for r0 in range(0, T, _ROWS):
+        h = min(T, r0 + _ROWS) - r0
+        for k in range(h):
+            i = r0 + k
+            for j in range(w):
+                d = close[i, c0 + j] - close[i - 1, c0 + j] if i > 0 else NAN
+                gain[k, j] = _pos(d)
+                loss[k, j] = _pos(-d)
+        _ewm_mean_cols(gain[:h], avg_g[:h], beta, no_decay, False, False, False, 1, mean[c0:c1], wt[c0:c1],
+                       nobs[c0:c1], fr, 0, w, m_row, w_row, r0)
+        _ewm_mean_cols(loss[:h], avg_l[:h], beta, no_decay, False, False, False, 1, mean[N + c0:N + c1],
+                       wt[N + c0:N + c1], nobs[N + c0:N + c1], fr, 0, w, m_row, w_row, r0)
+        for k in range(h):
+            for j in range(w):
+                g = avg_g[k, j]
+                total = g + avg_l[k, j]
+                out[r0 + k, c0 + j] = 100.0 * g / total if total > 0.0 else NAN
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, c0, c1):
+    """ATR of columns ``c0:c1``: the true range, smoothed. ``first_tr``: row 0 is H − L (else NaN)."""
+    T = close.shape[0]
+    w = c1 - c0
+    tr, avg = np.empty((_ROWS, w)), np.empty((_ROWS, w))
+    m_row, w_row, no_decay = np.empty(w), np.empty(w), np.ones(1)
+    for r0 in range(0, T, _ROWS):
+        h = min(T, r0 + _ROWS) - r0
+        for k in range(h):
+            i = r0 + k
+            for j in range(w):
+                hi, lo = high[i, c0 + j], low[i, c0 + j]
+                if i > 0:
+                    pc = close[i - 1, c0 + j]
+                    tr[k, j] = _max3(hi - lo, abs(hi - pc), abs(lo - pc))
+                else:
+                    tr[k, j] = hi - lo if first_tr else NAN
+        _ewm_mean_cols(tr[:h], avg[:h], beta, no_decay, False, False, False, 1, mean[c0:c1], wt[c0:c1],
+                       nobs[c0:c1], first_row[c0:c1], 0, w, m_row, w_row, r0)
+        for k in range(h):
+            for j in range(w):
+                out[r0 + k, c0 + j] = avg[k, j]
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def rsi_panel(close, out, beta, mean, wt, nobs, first_row, parts):
+    """Wilder's RSI of every column of ``close`` into ``out``, ``parts`` column ranges in parallel."""
+    N = close.shape[1]
+    for p in prange(parts):
+        _rsi_cols(close, out, beta, mean, wt, nobs, first_row, p * N // parts, (p + 1) * N // parts)
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def atr_panel(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, parts):
+    """Wilder's ATR of every column into ``out``, ``parts`` column ranges in parallel."""
+    N = close.shape[1]
+    for p in prange(parts):
+        _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, p * N // parts,
+                  (p + 1) * N // parts)

@@ -21,8 +21,6 @@ to it, not another loop.
 from __future__ import annotations
 
 import numbers
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -52,59 +50,51 @@ def _plain(beta: float, init="first", ignore_na=False) -> core.Options:
     return core.resolve_options(0, beta, init=init, ignore_na=ignore_na)
 
 
-def _sma_seeded(values: np.ndarray, beta: float, n: int) -> np.ndarray:
-    """EWMA started, in each column, at the row of its n-th observation with the mean of its first n.
+def _sma_seed(prefix, T: int, n: int):
+    """Start state of an EWMA seeded, in each column, with the mean of its first n observations.
 
-    That is TA-Lib's seeding (``EMA``, Wilder's ``RSI``/``ATR``): NaN before
-    the seed row, the SMA at it, then v_t = β v_{t−1} + (1 − β) x_t.
+    ``prefix(P)`` gives the first P rows of the (transformed) input; only as
+    many rows as needed are made. Returns ``(state, first_row, seed_row,
+    seeds, ready)``: the kernel state (mean = seed, weight 1, n observations),
+    the first row the kernel must process (the row after the seed), the seed
+    row (the n-th observation; T where a column never has n), the seeds and
+    which columns have one. That is TA-Lib's seeding (``EMA``, Wilder's
+    ``RSI``/``ATR``): NaN before the seed row, the SMA at it.
     """
-    T, N = values.shape
     P = min(T, n + 8)
-    while True:  # only the first rows are needed to find the seeds
-        counts = np.cumsum(~np.isnan(values[:P]), axis=0)
+    while True:
+        head = prefix(P)
+        counts = np.cumsum(~np.isnan(head), axis=0)
         if P == T or (counts[-1] >= n).all():
             break
         P = min(T, 2 * P)
+    N = head.shape[1]
     ready = counts[-1] >= n if P else np.zeros(N, dtype=bool)
     seed_row = np.where(ready, np.argmax(counts >= n, axis=0) if P else 0, T)
-    sums = np.nancumsum(values[:P], axis=0) if P else np.zeros((0, N))
-    seeds = np.where(ready, sums[np.minimum(seed_row, max(P - 1, 0)), np.arange(N)] / n, 0.0) if P else np.zeros(N)
+    seeds = np.zeros(N)
+    if P:
+        sums = np.nancumsum(head, axis=0)
+        seeds = np.where(ready, sums[np.minimum(seed_row, P - 1), np.arange(N)] / n, 0.0)
     state = (seeds.astype(np.float64), np.ones(N), np.where(ready, n, 0).astype(np.int64))
-    out = core.run_mean(values, _plain(beta), state, first_row=(seed_row + 1).astype(np.int64))
+    return state, (seed_row + 1).astype(np.int64), seed_row, seeds, ready
+
+
+def _sma_seeded(values: np.ndarray, beta: float, n: int) -> np.ndarray:
+    """EWMA started, in each column, at the row of its n-th observation with the mean of its first n."""
+    state, first_row, seed_row, seeds, ready = _sma_seed(lambda P: values[:P], values.shape[0], n)
+    out = core.run_mean(values, _plain(beta), state, first_row=first_row)
     cols = np.flatnonzero(ready)
     out[seed_row[cols], cols] = seeds[cols]
     return out
 
 
-_CHUNK = 64  # columns per task: a chunk's intermediates stay in the core's cache
+def _parts(N: int) -> int:
+    threads = core._threads()
+    return threads if N >= 256 * threads else 1
 
 
-def _columnwise(fn, *arrays):
-    """``fn(*arrays)`` computed on column chunks of 2-D arrays, in threads.
-
-    Indicators are compositions (differences, the EWMA kernel, ratios); on a
-    wide panel, running the whole composition on one cache-sized chunk of
-    columns at a time keeps the intermediates in cache, and the chunks run on
-    every core (the kernel and numpy release the GIL). The result is the same
-    as ``fn(*arrays)``: columns are independent.
-    """
-    T, N = arrays[0].shape
-    workers = os.cpu_count() or 1
-    if N < 4 * _CHUNK or T * N < 1 << 18:
-        return fn(*arrays)
-    starts = range(0, N, _CHUNK)
-    first = fn(*(a[:, :_CHUNK] for a in arrays))
-    single = isinstance(first, np.ndarray)
-    outs = [np.empty((T, N), dtype=r.dtype) for r in ((first,) if single else first)]
-
-    def run(c0):
-        res = first if c0 == 0 else fn(*(a[:, c0:c0 + _CHUNK] for a in arrays))
-        for o, r in zip(outs, (res,) if single else res):
-            o[:, c0:c0 + _CHUNK] = r
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(run, starts))
-    return outs[0] if single else tuple(outs)
+def _fresh_state(N: int):
+    return np.full(N, np.nan), np.ones(N), np.zeros(N, dtype=np.int64)
 
 
 def _smooth(values, beta, n, seed):
@@ -145,7 +135,7 @@ def ema(x, window, *, seed="sma"):
     n = _check_window(window)
     seed = _check_seed(seed)
     u = Unwrapped(x)
-    return u.wrap(_columnwise(lambda v: _smooth(v, beta_from_window(n), n, seed), u.values))
+    return u.wrap(_smooth(u.values, beta_from_window(n), n, seed))
 
 
 def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
@@ -199,7 +189,7 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
         sig = _smooth(line, beta_from_window(signal), signal, seed)
         return line, sig, line - sig
 
-    line, sig, hist = _columnwise(compute, u.values)
+    line, sig, hist = compute(u.values)
     return u.wrap_fields({"macd": line, "signal": sig, "hist": hist})
 
 
@@ -234,19 +224,31 @@ def rsi(close, window=14, *, seed="sma"):
     n = _check_window(window)
     seed = _check_seed(seed)
     u = Unwrapped(close, "close")
-    return u.wrap(_columnwise(lambda v: _rsi(v, n, seed), u.values))
+    return u.wrap(_rsi(u.values, n, seed))
 
 
 def _rsi(v, n, seed):
-    d = np.empty_like(v)
-    d[0] = np.nan
-    np.subtract(v[1:], v[:-1], out=d[1:])
-    moves = np.concatenate([np.maximum(d, 0.0), np.maximum(-d, 0.0)], axis=1)  # gains | losses
-    avg = _smooth(moves, 1.0 - 1.0 / n, n, seed)
-    g, total = avg[:, : v.shape[1]], avg[:, : v.shape[1]] + avg[:, v.shape[1]:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = 100.0 * g / total
-    out[total == 0] = np.nan
+    """Wilder's RSI through the fused kernel: gains and losses smoothed in cache-sized row blocks."""
+    T, N = v.shape
+    v = np.ascontiguousarray(v)
+    if seed == "sma":
+        def prefix(P):
+            d = np.full((P, N), np.nan)
+            d[1:] = v[1:P] - v[:P - 1]
+            return np.concatenate([np.maximum(d, 0.0), np.maximum(-d, 0.0)], axis=1)
+
+        state, first_row, seed_row, seeds, ready = _sma_seed(prefix, T, n)
+        first_row = np.ascontiguousarray(first_row[:N])  # gains and losses miss the same rows
+    else:
+        state, first_row = _fresh_state(2 * N), np.zeros(N, dtype=np.int64)
+    out = np.empty((T, N))
+    if T:
+        core._kernels().rsi_panel(v, out, 1.0 - 1.0 / n, *state, first_row, _parts(N))
+    if seed == "sma":
+        cols = np.flatnonzero(ready[:N])
+        g, total = seeds[cols], seeds[cols] + seeds[N + cols]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[seed_row[cols], cols] = np.where(total > 0, 100.0 * g / np.where(total > 0, total, 1.0), np.nan)
     return out
 
 
@@ -298,15 +300,31 @@ def atr(high, low=None, close=None, window=14, *, seed="sma"):
     if not (uh.values.shape == ul.values.shape == uc.values.shape):
         raise ValueError(f"high, low and close must have one shape, got {uh.values.shape}, {ul.values.shape}, "
                          f"{uc.values.shape}")
-    return uc.wrap(_columnwise(lambda h, lo, c: _atr(h, lo, c, n, seed), uh.values, ul.values, uc.values))
+    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed))
 
 
 def _atr(h, lo, c, n, seed):
-    tr = np.empty_like(c)
-    tr[0] = h[0] - lo[0] if seed == "first" else np.nan
-    prev = c[:-1]
-    tr[1:] = np.maximum(h[1:] - lo[1:], np.maximum(np.abs(h[1:] - prev), np.abs(lo[1:] - prev)))
-    return _smooth(tr, 1.0 - 1.0 / n, n, seed)
+    """Wilder's ATR through the fused kernel: the true range smoothed in cache-sized row blocks."""
+    T, N = c.shape
+    h, lo, c = (np.ascontiguousarray(a) for a in (h, lo, c))
+    if seed == "sma":
+        def prefix(P):
+            tr = np.full((P, N), np.nan)
+            if P > 1:
+                prev = c[:P - 1]
+                tr[1:] = np.maximum(h[1:P] - lo[1:P], np.maximum(np.abs(h[1:P] - prev), np.abs(lo[1:P] - prev)))
+            return tr
+
+        state, first_row, seed_row, seeds, ready = _sma_seed(prefix, T, n)
+    else:
+        state, first_row = _fresh_state(N), np.zeros(N, dtype=np.int64)
+    out = np.empty((T, N))
+    if T:
+        core._kernels().atr_panel(h, lo, c, out, 1.0 - 1.0 / n, seed == "first", *state, first_row, _parts(N))
+    if seed == "sma":
+        cols = np.flatnonzero(ready)
+        out[seed_row[cols], cols] = seeds[cols]
+    return out
 
 
 def log_returns(prices):
