@@ -52,32 +52,35 @@ def _mean_update(m, x, old_weight, new_weight):
 
 
 @njit(inline="always")
-def _general_step(cur, d, nw_adj, adjust, ignore_na, minp, mean, wt, nobs, j):
-    """One row of series ``j`` with pandas' rules for missing values; returns the output value."""
+def _step(m, w, n, cur, d, nw, adjust, ignore_na):
+    """One row of one series with pandas' rules for missing values: (mean, weight, nobs) -> new ones.
+
+    ``d`` is the row's decay and ``nw`` the weight of a new observation
+    (1 with ``adjust``, else 1 − d).
+    """
     obs = cur == cur
-    if nobs[j] > 0:
+    if n > 0:
         if obs or not ignore_na:
-            ow = wt[j] * d
+            ow = w * d
             if obs:
-                mean[j] = _mean_update(mean[j], cur, ow, nw_adj)
-                wt[j] = ow + nw_adj if adjust else 1.0
+                m = _mean_update(m, cur, ow, nw)
+                w = ow + nw if adjust else 1.0
             else:
-                wt[j] = ow
+                w = ow
     elif obs:
-        m = mean[j]
-        if adjust or m != m:  # start at the first observation
-            mean[j] = cur
-        else:  # a start value v_{-1} = m with weight 1
-            mean[j] = _mean_update(m, cur, 1.0 * d, nw_adj)
-        wt[j] = 1.0
+        if not adjust and m == m:  # a start value v_{-1} = m with weight 1
+            m = _mean_update(m, cur, 1.0 * d, nw)
+        else:  # start at the first observation
+            m = cur
+        w = 1.0
     if obs:
-        nobs[j] += 1
-    return mean[j] if nobs[j] >= minp else NAN
+        n += 1
+    return m, w, n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
-    """One series: :func:`_general_step` row after row, with the state in registers.
+    """One series: :func:`_step` row after row, with the state in registers.
 
     A single series is a latency-bound chain, so the state lives in local
     scalars (stored back at the end) and a clean observation costs one
@@ -93,24 +96,8 @@ def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
         d = decay[i] if timed else beta
         nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
         cur = np.float64(x[i, 0])
-        obs = cur == cur
         ninf += abs(cur) == np.inf
-        if n > 0:
-            if obs or not ignore_na:
-                ow = w * d
-                if obs:
-                    m = _mean_update(m, cur, ow, nw)
-                    w = ow + nw if adjust else 1.0
-                else:
-                    w = ow
-        elif obs:
-            if adjust or m != m:  # start at the first observation
-                m = cur
-            else:  # a start value v_{-1} = m with weight 1
-                m = _mean_update(m, cur, 1.0 * d, nw)
-            w = 1.0
-        if obs:
-            n += 1
+        m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
         out[i, 0] = m if n >= minp else NAN
     mean[0], wt[0], nobs[0] = m, w, n
     return ninf
@@ -188,7 +175,9 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                 continue
             cur = np.float64(x[i, j])
             ninf += abs(cur) == np.inf
-            out[i, j] = _general_step(cur, d, nw_adj, adjust, ignore_na, minp, mean, wt, nobs, j)
+            m, w, n = _step(mean[j], wt[j], nobs[j], cur, d, nw_adj, adjust, ignore_na)
+            mean[j], wt[j], nobs[j] = m, w, n
+            out[i, j] = m if n >= minp else NAN
         if ready:  # a row with NaN: still ready unless a weight is pending now
             for j in range(c0, c1):
                 if not adjust and wt[j] != 1.0:
