@@ -156,6 +156,25 @@ class SeriesAccessor(_Base):
         lower, mid, upper = _bands(self._values(), kw, bias, _check_k(k))
         return pd.DataFrame({"lower": lower, "mid": mid, "upper": upper}, index=self._obj.index)
 
+    def plot(self, betas=(0.5, 0.9, 0.95), *, ax=None, title=None, ylabel=None, init="first",
+             bias_correction=False):
+        """The Series as points and one EWMA line per β (see :func:`ewmakit.plot.smoothing`).
+
+        Returns the matplotlib Axes. Needs matplotlib (``pip install 'ewmakit[plot]'``).
+
+        Examples
+        --------
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import pandas as pd, ewmakit
+        >>> ax = pd.Series([5.0, 6, 4, 7, 5, 10, 8, 6, 7]).ewmakit.plot(betas=(0.5, 0.9))
+        >>> len(ax.lines), len(ax.collections[0].get_offsets())
+        (2, 9)
+        """
+        from . import plot
+
+        return plot.smoothing(self._obj, betas, ax=ax, title=title, ylabel=ylabel, init=init,
+                              bias_correction=bias_correction)
+
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
 
@@ -313,6 +332,27 @@ class DataFrameAccessor(_Base):
         frames = self._apply_many(lambda a: _bands(a, kw, bias, k), numeric_only)
         return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
                          names=["band"] + list(self._obj.columns.names))
+
+    def plot(self, betas=(0.5, 0.9, 0.95), *, column=None, ax=None, title=None, ylabel=None, init="first",
+             bias_correction=False):
+        """One column as points and one EWMA line per β (see :func:`ewmakit.plot.smoothing`).
+
+        ``column`` defaults to ``Close`` (a price frame), else the only numeric
+        column. Returns the matplotlib Axes.
+
+        Examples
+        --------
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import ewmakit
+        >>> from ewmakit import data
+        >>> ax = data.sample("sp500").loc["2008"].ewmakit.plot(betas=0.9)
+        >>> [line.get_label() for line in ax.lines]
+        ['β=0.9 (≈19-day)']
+        """
+        from . import plot
+
+        return plot.smoothing(self._obj, betas, column=column, ax=ax, title=title, ylabel=ylabel, init=init,
+                              bias_correction=bias_correction)
 
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import importlib.util
 import io
 import json
 import logging
@@ -87,7 +88,14 @@ def samples() -> list[str]:
 @functools.lru_cache(maxsize=None)
 def _load_sample(name: str) -> pd.DataFrame:
     module, _ = _SAMPLES[name]
-    return normalize(importlib.import_module(module).load()[CANONICAL_COLUMNS])
+    # read the CSV that arch ships without importing arch (its import pulls in scipy: ~2 s)
+    spec = importlib.util.find_spec("arch")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("the samples ship with the arch package: pip install arch")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name / f"{name}.csv.gz"
+    if not path.is_file():  # a layout we do not know: let arch read it
+        return normalize(importlib.import_module(module).load()[CANONICAL_COLUMNS])
+    return normalize(pd.read_csv(path, index_col="Date")[CANONICAL_COLUMNS])
 
 
 def sample(name: str = "sp500") -> pd.DataFrame:
@@ -477,10 +485,11 @@ def _likely_cause(messages: list[str]) -> str:
     low = text.lower()
     if "ratelimit" in low or "rate limit" in low or "too many requests" in low:
         return "Yahoo rate-limited the request (YFRateLimitError); wait a while and retry"
+    # before "not found": a DNS failure reads "Could not resolve host ... (Domain name not found)"
+    if any(k in low for k in ("connection", "resolve", "dnserror", "timed out", "timeout", "network", "ssl")):
+        return "no network connection to Yahoo Finance"
     if "delisted" in low or "not found" in low or "no timezone" in low or "404" in low:
         return "unknown or delisted ticker"
-    if any(k in low for k in ("connection", "resolve", "timed out", "timeout", "network", "ssl")):
-        return "no network connection to Yahoo Finance"
     return "unknown ticker, no trading in that range, a rate limit or no network"
 
 

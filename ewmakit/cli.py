@@ -1,0 +1,524 @@
+"""The ``ewmakit`` command: smooth a price series, download prices, run an optimizer, write the demos.
+
+Argument parsing and output only: every number comes from the public API
+(:mod:`ewmakit.data`, :func:`ewmakit.ewma`, :mod:`ewmakit.optim`,
+:mod:`ewmakit.plot`, the demos of :mod:`ewmakit._demos`), imported when a
+command needs it so that ``ewmakit --help`` is fast.
+
+User mistakes (a missing file, β outside [0, 1), an unknown sample, ticker or
+function) print one line, ``ewmakit <command>: error: ...``, on stderr and
+exit with status 1; malformed command lines exit with status 2 (argparse).
+``EWMAKIT_DEBUG=1`` shows the traceback instead.
+
+>>> main(["optimize", "bowl", "--method", "sgd", "--lr", "0.1", "--steps", "50", "--start", "2.5,2.5"])
+bowl: f(w) = w₁² + w₂².
+start (2.5, 2.5); minimum at (0, 0)
+method        steps  x                     f(x)        stopped
+SGD (lr=0.1)     50  (0.0000, 0.0000)      2.546e-09   stopped after steps=50
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import time
+import warnings
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+PROG = "ewmakit"
+
+_TOP_EPILOG = """\
+examples:
+  ewmakit demo                                 # every demo figure, offline, into ./ewmakit-demo
+  ewmakit smooth sample:sp500 --beta 0.9 --beta 0.98 --start 2008-01-01 --end 2009-01-01 --plot sp500.png
+  ewmakit smooth SPY --window 20 --start 2020-01-01 --out spy_ema20.csv
+  ewmakit smooth prices.csv --halflife 10 --column Close
+  ewmakit download SPY QQQ TLT --start 2020-01-01 --data-dir data
+  ewmakit optimize rosenbrock --method adam --method momentum --steps 3000 --plot rosenbrock.png
+
+"ewmakit COMMAND --help" shows each command's options and more examples.
+β (beta) is always the weight of the past: v_t = β·v_(t−1) + (1−β)·x_t; the n-period EMA has β = 1 − 2/(n+1).
+"""
+
+_SMOOTH_EPILOG = """\
+SOURCE is a ticker (downloaded with yfinance through the ewmakit cache), a CSV
+file (flat, or the 3-line-header CSV yfinance writes), or sample:NAME for the
+real data shipped offline (sample:sp500, sample:nasdaq).
+
+examples:
+  ewmakit smooth sample:sp500 --start 2008-01-01 --end 2009-01-01
+  ewmakit smooth sample:sp500 --beta 0.5 --beta 0.9 --beta 0.95 --plot sp500.png
+  ewmakit smooth SPY --start 2020-01-01 --end 2021-01-01 --window 20 --window 50 --out spy.csv
+  ewmakit smooth SPY --offline                  # the cached SPY only, no network
+  ewmakit smooth prices.csv --column Open --halflife 5
+
+--window N is the n-period EMA (pandas span=N): β = 1 − 2/(N+1), so --window 19
+is --beta 0.9. The "2/(N+1)" of the textbooks is α = 1 − β, the weight of the
+newest point. --halflife H: β = 0.5^(1/H). --start is inclusive, --end exclusive.
+"""
+
+_DOWNLOAD_EPILOG = """\
+examples:
+  ewmakit download SPY --start 2020-01-01 --end 2021-01-01
+  ewmakit download SPY QQQ TLT --start 2015-01-01 --data-dir data
+  EWMAKIT_DATA_DIR=data ewmakit smooth SPY --offline   # then use the cache
+
+Downloads go through the ewmakit cache (--data-dir, else $EWMAKIT_DATA_DIR, else
+the user cache folder): only missing dates are fetched; a failed download never
+damages what is cached.
+"""
+
+_OPTIMIZE_EPILOG = """\
+{lists}
+
+examples:
+  ewmakit optimize rosenbrock --method adam --lr 0.05 --steps 2000 --plot rosenbrock.png
+  ewmakit optimize beale --method sgd --method momentum --method rmsprop --method adam --plot beale.png
+  ewmakit optimize quadratic --method sgd --lr 0.1 --momentum 0.5 --loss-tol 0.01
+  ewmakit optimize bowl --method sgd --lr 0.1 --steps 50 --start 2.5,2.5
+
+{lrs}
+"""
+
+_DEMO_EPILOG = """\
+Writes every demo figure (PNG, and a GIF of optimizers racing) into DIR:
+{demos}
+
+examples:
+  ewmakit demo                                 # into ./ewmakit-demo
+  ewmakit demo --out figures --offline         # never touch the network
+  ewmakit demo --only spy --only race --verbose
+
+The SPY demo uses SPY 2020 from the ewmakit cache when it holds it, else from
+yfinance (online), else the S&P 500 sample shipped offline (2008), and says which.
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog):
+        super().__init__(prog, max_help_position=30)
+
+
+def _date(text: str) -> str:
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(text)
+    except (TypeError, ValueError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        raise argparse.ArgumentTypeError(f"not a date such as 2020-01-31: {text!r}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ewmakit`` command."""
+    from ._demos import DEFAULT_LR, DEMOS
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, formatter_class=_Formatter, epilog=_TOP_EPILOG,
+        description="Exponentially weighted moving averages: smooth prices, download them, watch optimizers.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("smooth", help="EWMAs of a price series: a table, a CSV, a figure",
+                       description="Smooth one column of a price series with one or more EWMAs.",
+                       formatter_class=_Formatter, epilog=_SMOOTH_EPILOG)
+    p.add_argument("source", metavar="SOURCE", help="a ticker, a CSV path, or sample:NAME")
+    decay = p.add_mutually_exclusive_group()
+    decay.add_argument("--beta", type=float, action="append", metavar="B",
+                       help="β, the weight of the past, 0 <= B < 1 (repeatable; default 0.5, 0.9, 0.95)")
+    decay.add_argument("--window", type=float, action="append", metavar="N",
+                       help="n-period EMA window, N >= 1: β = 1 − 2/(N+1) (repeatable)")
+    decay.add_argument("--halflife", type=float, action="append", metavar="H",
+                       help="half-life in rows, H > 0: β = 0.5^(1/H) (repeatable)")
+    p.add_argument("--start", type=_date, metavar="DATE", help="first date (inclusive)")
+    p.add_argument("--end", type=_date, metavar="DATE", help="last date (exclusive)")
+    p.add_argument("--column", default="Close", help="the column to smooth (default: Close)")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="write a figure (.png, .svg, .pdf)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the column and its EWMAs as CSV")
+    p.add_argument("--rows", type=int, default=5, metavar="N", help="rows of the table printed (default: 5)")
+    p.add_argument("--offline", action="store_true", help="a ticker is read from the cache only")
+    p.add_argument("--data-dir", type=Path, metavar="DIR", help="the download cache (default: $EWMAKIT_DATA_DIR "
+                   "or the user cache folder)")
+    p.set_defaults(func=_smooth)
+
+    p = sub.add_parser("download", help="download daily prices with yfinance into the ewmakit cache",
+                       description="Download daily prices (auto-adjusted) into the ewmakit cache and summarise them.",
+                       formatter_class=_Formatter, epilog=_DOWNLOAD_EPILOG)
+    p.add_argument("tickers", nargs="+", metavar="TICKER")
+    p.add_argument("--start", type=_date, metavar="DATE", help="first date (default: the whole history)")
+    p.add_argument("--end", type=_date, metavar="DATE", help="last date, exclusive (default: today)")
+    p.add_argument("--data-dir", type=Path, metavar="DIR", help="the cache folder")
+    p.add_argument("--refresh", action="store_true", help="fetch again what is already cached")
+    p.set_defaults(func=_download)
+
+    from .optim.functions import ALL
+    from .optim.minimize import METHODS
+
+    p = sub.add_parser("optimize", help="run optimizers on a test function; print and plot the paths",
+                       description="Minimize a test function from its standard start and show how each method went.",
+                       formatter_class=_Formatter,
+                       epilog=_OPTIMIZE_EPILOG.format(
+                           lists=textwrap.fill(f"FUNCTION is one of the test functions of ewmakit.optim.functions: "
+                                               f"{', '.join(ALL)}. METHOD is one of {', '.join(METHODS)}; give "
+                                               "--method several times to race them.", 90),
+                           lrs=textwrap.fill("Without --lr each method uses " + ", ".join(
+                               f"{m} {lr:g}" for m, lr in DEFAULT_LR.items()) + ". --momentum is the β of the "
+                               "heavy-ball buffer (sgd, momentum, nesterov).", 90)))
+    p.add_argument("function", metavar="FUNCTION", help="a test function, e.g. rosenbrock")
+    p.add_argument("--method", action="append", metavar="METHOD", help="an optimizer (repeatable; default: adam)")
+    p.add_argument("--lr", type=float, metavar="X", help="learning rate (default: per method, see below)")
+    p.add_argument("--momentum", type=float, metavar="B", help="momentum β for sgd/momentum/nesterov")
+    p.add_argument("--steps", type=int, default=2000, metavar="N", help="most updates (default: 2000)")
+    p.add_argument("--start", metavar="X[,Y]", help="starting point (default: the function's standard start)")
+    p.add_argument("--loss-tol", type=float, metavar="T", help="stop once the loss is below T")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="write contours (or the curve) with the paths, "
+                   "and the loss against step")
+    p.set_defaults(func=_optimize)
+
+    p = sub.add_parser("demo", help="write every demo figure (works offline)",
+                       description="Write every demo figure: EWMAs of SPY, β and its weights, gradient descent "
+                                   "and momentum, optimizers racing, indicators, a control chart.",
+                       formatter_class=_Formatter,
+                       epilog=_DEMO_EPILOG.format(demos="\n".join(f"  {k:<14} {v[1]}" for k, v in DEMOS.items())))
+    p.add_argument("--out", type=Path, default=Path("ewmakit-demo"), metavar="DIR",
+                   help="folder for the figures (default: ./ewmakit-demo)")
+    p.add_argument("--offline", action="store_true", help="never touch the network (also EWMAKIT_OFFLINE=1)")
+    p.add_argument("--only", action="append", metavar="NAME", help="run only this demo (repeatable)")
+    p.add_argument("--quick", action="store_true", help="fewer optimizer steps and GIF frames")
+    p.add_argument("--verbose", "-v", action="store_true", help="print each demo's tables")
+    p.set_defaults(func=_demo)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+class _Progress:
+    """A progress bar on stderr: redrawn in place on a terminal, one line per step otherwise."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.count = total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def step(self, label: str) -> None:
+        self.count += 1
+        width = 24
+        done = round(width * self.count / self.total)
+        bar = f"[{'#' * done}{'.' * (width - done)}] {self.count}/{self.total} {label}"
+        if self.tty:
+            self.stream.write(f"\r{bar:<70}" + ("\n" if self.count == self.total else ""))
+        else:
+            self.stream.write(bar + "\n")
+        self.stream.flush()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None):
+    sys.stderr.write(f"{PROG}: warning: {_one_line(Warning(message))}\n")
+
+
+# --------------------------------------------------------------------------- smooth
+
+
+def _load(source: str, start, end, offline: bool, data_dir):
+    """(frame, description) for SOURCE, restricted to [start, end)."""
+    import pandas as pd
+
+    from . import data
+
+    if source.startswith("sample:"):
+        name = source[len("sample:"):]
+        frame, what = data.sample(name), f"sample {name}"
+    elif Path(source).exists() or source.lower().endswith((".csv", ".txt")) or os.sep in source \
+            or (os.altsep and os.altsep in source):
+        frame, what = data.read_csv(source), source
+    else:
+        frame = data.download(source, start, end, offline=offline, cache_dir=data_dir, progress=False)
+        what = source.upper()
+    if start is not None or end is not None:
+        lo = pd.Timestamp(start) if start is not None else None
+        hi = pd.Timestamp(end) if end is not None else None
+        if lo is not None and hi is not None and hi <= lo:
+            raise ValueError(f"--end must be after --start (end is exclusive), got {start} and {end}")
+        keep = pd.Series(True, index=frame.index)
+        if lo is not None:
+            keep &= frame.index >= lo
+        if hi is not None:
+            keep &= frame.index < hi
+        frame = frame[keep.to_numpy()]
+    if frame.empty:
+        raise ValueError(f"{what} has no rows between {start or 'its start'} and {end or 'its end'}")
+    return frame, what
+
+
+def _decays(args):
+    """[(label, β)] from --beta / --window / --halflife."""
+    from . import beta_from_halflife, beta_from_window, resolve_beta
+    from .plot import beta_label
+
+    if args.window:
+        return [(f"window {w:g} (β={beta_from_window(w):.4g})", beta_from_window(w)) for w in args.window]
+    if args.halflife:
+        return [(f"half-life {h:g} (β={beta_from_halflife(h):.4g})", beta_from_halflife(h)) for h in args.halflife]
+    return [(beta_label(resolve_beta(b)), resolve_beta(b)) for b in (args.beta or [0.5, 0.9, 0.95])]
+
+
+def _check_csv_path(path) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OSError(f"cannot write {str(path)!r}: the folder {str(parent)!r} does not exist")
+
+
+def _smooth(args) -> int:
+    import numpy as np
+
+    from . import ewma
+
+    if args.rows < 0:
+        raise ValueError(f"--rows must be >= 0, got {args.rows}")
+    decays = _decays(args)  # validate β and the output paths before any download
+    if args.out is not None:
+        _check_csv_path(args.out)
+    if args.plot is not None:
+        from . import plot
+
+        plot._check_output(args.plot)
+    frame, what = _load(args.source, args.start, args.end, args.offline, args.data_dir)
+    if args.column not in frame.columns:
+        raise ValueError(f"{what} has no column {args.column!r}; its columns are {', '.join(map(str, frame.columns))}")
+    series = frame[args.column]
+    table = series.to_frame(args.column)
+    values = series.to_numpy(dtype=np.float64)
+    for label, beta in decays:
+        table[label] = ewma(values, beta)
+    first, last = table.index[0], table.index[-1]
+    fmt = (lambda t: f"{t:%Y-%m-%d}") if hasattr(first, "strftime") else str
+    print(f"{what}: {args.column}, {len(table)} rows from {fmt(first)} to {fmt(last)}")
+    if args.rows:
+        print(table.tail(args.rows).to_string(float_format=lambda v: f"{v:.4f}"))
+    if args.out is not None:
+        table.to_csv(args.out, float_format="%.10g")
+        print(f"wrote {args.out}")
+    if args.plot is not None:
+        from . import plot
+
+        plot._use_agg()
+        ax = plot.smoothing(series.rename(f"{what} {args.column}"), [b for _, b in decays], ylabel=args.column,
+                            title=f"{what} {args.column} and its EWMAs")
+        plot.save(ax, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+# --------------------------------------------------------------------------- download
+
+
+def _download(args) -> int:
+    import pandas as pd
+
+    from . import data
+
+    tickers = list(dict.fromkeys(t.strip().upper() for t in args.tickers if t.strip()))
+    if not tickers:
+        raise ValueError("give at least one ticker")
+    folder = data.cache_folder(args.data_dir)
+    bar = _Progress(len(tickers)) if len(tickers) > 1 else None
+    rows, errors = {}, []
+    for t in tickers:
+        try:
+            frame = data.download(t, args.start, args.end, cache_dir=folder, refresh=args.refresh, progress=False)
+        except data.DataError as exc:
+            errors.append(_one_line(exc))
+        else:
+            rows[t] = {"rows": len(frame), "first": f"{frame.index[0]:%Y-%m-%d}",
+                       "last": f"{frame.index[-1]:%Y-%m-%d}", "last close": round(float(frame["Close"].iloc[-1]), 4)}
+        if bar is not None:
+            bar.step(t)
+    if rows:
+        print(pd.DataFrame(rows).T.to_string())
+        print(f"cached in {folder}")
+    if errors:
+        failed = len(errors)
+        head = "" if failed == 1 and len(tickers) == 1 else f"{failed} of {len(tickers)} tickers failed: "
+        print(f"{PROG} download: error: {head}{'; '.join(errors)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- optimize
+
+
+def _point(text: str, dim: int):
+    import numpy as np
+
+    try:
+        values = [float(v) for v in text.replace(" ", ",").split(",") if v]
+    except ValueError:
+        raise ValueError(f"--start must be {dim} comma-separated numbers, got {text!r}") from None
+    if len(values) != dim:
+        raise ValueError(f"--start must be {dim} comma-separated number{'s' if dim > 1 else ''}, got {text!r}")
+    return np.array(values)
+
+
+def _optimize(args) -> int:
+    import numpy as np
+
+    from ._demos import DEFAULT_LR, method_label
+    from .optim import functions, minimize
+    from .optim.minimize import METHODS
+
+    name = args.function.strip().lower()
+    if name not in functions.ALL:
+        raise ValueError(f"unknown function {args.function!r}; the functions are {', '.join(functions.ALL)}")
+    f = functions.ALL[name]
+    methods = [m.strip().lower() for m in (args.method or ["adam"])]
+    for m in methods:
+        if m not in METHODS:
+            raise ValueError(f"unknown method {m!r}; the methods are {', '.join(METHODS)}")
+    if args.momentum is not None and any(m not in ("sgd", "momentum", "nesterov") for m in methods):
+        raise ValueError("--momentum is for sgd, momentum and nesterov; for rmsprop and adam it is fixed here")
+    if args.steps < 0:
+        raise ValueError(f"--steps must be >= 0, got {args.steps}")
+    if args.plot is not None:
+        from . import plot
+
+        plot._check_output(args.plot)
+    x0 = f.start if args.start is None else _point(args.start, f.dim)
+    if f.dim == 1:
+        x0 = float(np.ravel(x0)[0])
+    runs = {}
+    for m in methods:
+        lr = args.lr if args.lr is not None else DEFAULT_LR[m]
+        opts = {} if args.momentum is None else {"momentum": args.momentum}
+        label = method_label(m, lr, **opts)
+        runs[label] = minimize(f, x0, m, grad=f.grad, steps=args.steps, loss_tol=args.loss_tol, lr=lr, **opts)
+
+    def pt(x):
+        return "(" + ", ".join(f"{v:.4f}" if abs(v) < 1e6 else f"{v:.3g}" for v in np.ravel(x)) + ")"
+
+    doc = (f.__doc__ or "").strip().splitlines()[0] if f.__doc__ else ""
+    print(f"{name}: {doc}" if doc else name)
+    minima = "; ".join("(" + ", ".join(f"{v:g}" for v in m) + ")" for m in f.minima[:4]) or "none"
+    print(f"start {'(' + ', '.join(f'{v:g}' for v in np.ravel(x0)) + ')'}; minimum at {minima}")
+    width = max(len("method"), *(len(k) for k in runs))
+    print(f"{'method':<{width}}  {'steps':>5}  {'x':<{8 * f.dim + 4}}  {'f(x)':<10}  stopped")
+    for label, r in runs.items():
+        print(f"{label:<{width}}  {r.nit:>5}  {pt(r.x):<{8 * f.dim + 4}}  {r.fun:<10.4g}  {r.message}")
+    if args.plot is not None:
+        from . import plot
+
+        plot._use_agg()
+        fig, (a, b) = plot._subplots(None, None, figsize=(14, 5.5))
+        plot.contour(f, runs, ax=a, title=f"{name}: paths from {pt(x0)}")
+        finite = all(np.all(np.isfinite(r.losses)) for r in runs.values())
+        fmin = float(f.f(f.minima[0] if f.dim > 1 else f.minima[0, 0])) if len(f.minima) else None
+        plot.convergence(runs, ax=b, fmin=fmin if fmin else None,  # the gap to f* when f* is not 0
+                         title=f"{name}: loss against step" + ("" if finite else " (a run diverged)"))
+        plot.save(fig, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def _demo(args) -> int:
+    from . import _demos, plot
+
+    names = list(_demos.DEMOS)
+    if args.only:
+        unknown = [n for n in args.only if n not in _demos.DEMOS]
+        if unknown:
+            raise ValueError(f"unknown demo {unknown[0]!r}; the demos are {', '.join(_demos.DEMOS)}")
+        names = [n for n in names if n in args.only]
+    plot._use_agg()
+    args.out.mkdir(parents=True, exist_ok=True)
+    quick = args.quick or _demos._flag(_demos.QUICK_ENV)
+    ctx = _demos.Context(out=args.out, quick=quick, offline=args.offline,
+                         echo=print if args.verbose else (lambda *a, **k: None))
+    if "spy" in names:
+        print(f"SPY demo data: {ctx.spy().source}")
+    bar = _Progress(len(names))
+    t0 = time.perf_counter()
+    failures = []
+    for name in names:
+        try:
+            _demos.run(name, ctx)
+        except Exception as exc:  # one demo failing does not stop the others; reported below
+            if _debug():
+                raise
+            failures.append(f"{name}: {_one_line(exc)}")
+        bar.step(name)
+    kinds = {}
+    for p in ctx.written:
+        kinds[p.suffix.lstrip(".").upper()] = kinds.get(p.suffix.lstrip(".").upper(), 0) + 1
+    what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: kv[0] != "PNG"))
+    print(f"wrote {len(ctx.written)} files ({what or 'none'}) for {len(names) - len(failures)} demos to {args.out} "
+          f"in {time.perf_counter() - t0:.1f} s")
+    if failures:
+        print(f"{PROG} demo: error: {len(failures)} demo(s) failed: {'; '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _debug() -> bool:
+    return os.environ.get("EWMAKIT_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def main(argv=None) -> int:
+    """Run the ``ewmakit`` command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 for a user mistake or a failed download (one line on
+        stderr), 2 for a malformed command line (argparse's usage message),
+        130 when interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    show = warnings.showwarning
+    warnings.showwarning = _warning_line
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, OSError, ImportError, LookupError) as exc:
+        # DataError is a ValueError: bad paths, unknown samples and tickers, corrupt caches, no network
+        if _debug():
+            raise
+        print(f"{PROG} {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        warnings.showwarning = show
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
