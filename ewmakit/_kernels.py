@@ -158,12 +158,13 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
                     m_row[j] = _mean_update(mean[j], cur, ow, nw_adj)
             if bad == 0:
                 ninf += infs
-                show = min_nobs + 1 >= minp
+                show = min_nobs + 1 >= minp  # every column has min_periods; else decide per column
                 for j in range(c0, c1):
                     m = m_row[j]
                     mean[j] = m
-                    nobs[j] += 1
-                    out[i, j] = m if show else NAN
+                    n = nobs[j] + 1
+                    nobs[j] = n
+                    out[i, j] = m if show or n >= minp else NAN
                 if adjust:
                     for j in range(c0, c1):
                         wt[j] = w_row[j]

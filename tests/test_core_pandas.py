@@ -362,3 +362,20 @@ def test_beta_zero_small_after_large_is_exact(bc, ina):
     exp = pd.Series(x).ewm(alpha=1.0, adjust=bc, ignore_na=ina).mean().to_numpy()
     np.testing.assert_array_equal(exp, [1e6, 7.1e-25, 7.1e-25, -3e-9, 2.0, 1e-300])
     np.testing.assert_array_equal(ewma(x, 0.0, bias_correction=bc, ignore_na=ina), exp)
+
+
+@pytest.mark.parametrize("adjust", [False, True])
+@pytest.mark.parametrize("min_periods", [2, 3, 5])
+def test_panel_min_periods_with_columns_starting_at_different_rows(adjust, min_periods):
+    """The SIMD row path must apply min_periods per column, not the block's smallest count."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(40, 600))
+    x[:3, 1] = np.nan
+    x[:9, 300:320] = np.nan
+    x[rng.random(x.shape) < 0.02] = np.nan
+    ours = ewma(x, 0.6, bias_correction=adjust, min_periods=min_periods)
+    ref = pd.DataFrame(x).ewm(alpha=0.4, adjust=adjust, min_periods=min_periods).mean().to_numpy()
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(ref))
+    np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14, equal_nan=True)  # values cross zero
+    small = np.array([[np.nan, 1.0], [1.0, 2.0], [2.0, 3.0]])
+    np.testing.assert_allclose(ewma(small, 0.5, min_periods=3)[:, 1], [np.nan, np.nan, 2.25])
