@@ -5,6 +5,7 @@ One convention throughout: ``beta`` is the weight of the past,
 """
 
 from . import accessor as _accessor  # registers the ``.ewmakit`` pandas accessors
+from . import dask as _dask  # .ewmakit on dask objects, registered when dask.dataframe is imported
 from .core import EWMA, ewma, ewma_weights, ewmcorr, ewmcov, ewmstd, ewmvar
 from .decay import (
     alpha_from_window,
@@ -37,4 +38,4 @@ __all__ = [
     "resolve_beta",
 ]
 
-del _accessor
+del _accessor, _dask
