@@ -89,15 +89,23 @@ def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
     ninf = 0
     m, w, n = mean[0], wt[0], nobs[0]
     nw_const = 1.0 if adjust else 1.0 - beta
+    # the coefficients _mean_update computes for unit weight and constant β, hoisted
+    inv = 1.0 / (1.0 * beta + nw_const)
+    c_old, c_new = (1.0 * beta) * inv, nw_const * inv
+    plain = not (timed or adjust)
     for i in range(x.shape[0]):
         if i < first_row[0]:
             out[i, 0] = NAN
             continue
-        d = decay[i] if timed else beta
-        nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
         cur = np.float64(x[i, 0])
         ninf += abs(cur) == np.inf
-        m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
+        if plain and n > 0 and w == 1.0 and cur == cur:  # the common case, bit-identical to _step
+            m = m if m == cur else m * c_old + cur * c_new
+            n += 1
+        else:
+            d = decay[i] if timed else beta
+            nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+            m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
         out[i, 0] = m if n >= minp else NAN
     mean[0], wt[0], nobs[0] = m, w, n
     return ninf
