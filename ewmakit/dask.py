@@ -301,7 +301,7 @@ def _decays(t: np.ndarray, plan: _Plan, t_prev, number: int, key) -> np.ndarray:
     decay = np.empty(len(t), dtype=np.float64)
     if len(t):
         decay[0] = 1.0
-        decay[1:] = 0.5 ** (dt / _halflife_units(plan))
+        decay[1:] = core.decay_over(dt, _halflife_units(plan))
     return decay[1:] if t_prev is not None else decay
 
 
@@ -610,7 +610,7 @@ def _advance(carry: _Carry, z: dict | None, plan: _Plan, number: int) -> _Carry:
         _check_order(z["t_first"], t_prev, prev, z["keys"], number, plan)
         with np.errstate(over="ignore"):
             dt = (z["t_first"] - t_prev).astype(np.float64)
-            d0 = np.where(prev, 0.5 ** (dt / _halflife_units(plan)), 1.0)[:, None]
+            d0 = np.where(prev, core.decay_over(dt, _halflife_units(plan)), 1.0)[:, None]
     else:
         d0 = np.full((len(t_prev), 1), plan.opts.beta)
     new = _compose(s, z["fresh"], z["summary"], d0, plan)
