@@ -429,3 +429,47 @@ def atr_panel(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, 
     for p in prange(parts):
         _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, p * N // parts,
                   (p + 1) * N // parts)
+
+
+# --------------------------------------------------------------------------- times
+
+
+@njit(inline="always")
+def _decay(dt, neg_scale):
+    """0.5 ** (dt / halflife) as exp2(dt · neg_scale), neg_scale = −1/halflife."""
+    return np.exp2(dt * neg_scale)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def decays(dt, neg_scale, out):
+    """``out[k] = 0.5 ** (dt[k] / halflife)`` for float time steps (the formula every timed path shares)."""
+    for k in range(dt.size):
+        out[k] = _decay(dt[k], neg_scale)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stamp_decays(stamps, unit_ns, neg_scale, out):
+    """Per-row decays of int64 time stamps in one pass, checking them on the way.
+
+    ``out[0] = 1`` and ``out[i] = 0.5 ** ((t_i − t_{i−1}) / halflife)``, the
+    steps taken in nanoseconds (``unit_ns`` per stamp unit) whatever the unit,
+    so that every path computes the same decays bit for bit. Returns
+    ``(-1, 0)``, or ``(i, 1)`` for a NaT at row i, ``(i, 2)`` when row i comes
+    before row i − 1.
+    """
+    nat = np.iinfo(np.int64).min
+    n = stamps.size
+    if n == 0:
+        return -1, 0
+    if stamps[0] == nat:
+        return 0, 1
+    out[0] = 1.0
+    for i in range(1, n):
+        t = stamps[i]
+        if t == nat:
+            return i, 1
+        step = t - stamps[i - 1]
+        if step < 0:
+            return i, 2
+        out[i] = _decay(np.float64(step * unit_ns), neg_scale)
+    return -1, 0
