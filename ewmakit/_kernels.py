@@ -231,6 +231,28 @@ def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean,
     return ninf
 
 
+@njit(inline="always")
+def _comoment(cx, cy, ow, nw, mx, my, c):
+    """West's update of the weighted means and co-moment with a new pair (cx, cy) of weight ``nw``.
+
+    Returns the new (mean_x, mean_y, cov); ``ow`` is the (decayed) weight of the past.
+    """
+    nmx = mx if mx == cx else (ow * mx + nw * cx) / (ow + nw)
+    nmy = my if my == cy else (ow * my + nw * cy) / (ow + nw)
+    nc = (ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))) / (ow + nw)
+    return nmx, nmy, nc
+
+
+@njit(inline="always")
+def _cov_out(c, sw, sw2, bias):
+    """The reported covariance: plain, or times pandas' debiasing factor (Σw)²/((Σw)² − Σw²)."""
+    if bias:
+        return c
+    num = sw * sw
+    den = num - sw2
+    return num / den * c if den > 0.0 else NAN
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
             mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs):
@@ -238,12 +260,47 @@ def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
 
     West-style update of the weighted co-moment (pandas' ``ewmcov``); with
     ``bias=False`` the result is multiplied by (Σw)²/((Σw)² − Σw²).
-    For a variance pass the same array as ``x`` and ``y``.
+    For a variance pass the same array as ``x`` and ``y``. Once every column
+    has started, a row without NaN takes a branch-free loop (same
+    :func:`_comoment`, bit for bit); other rows take pandas' rules.
     """
     T, N = x.shape
+    ready = False  # every column has started
     for i in range(T):
         d = decay[i] if timed else beta
         nw = 1.0 if adjust else 1.0 - d
+        if not ready:
+            ready = N > 0
+            for j in range(N):
+                if nobs[j] == 0:
+                    ready = False
+        if ready:
+            bad = 0
+            for j in range(N):
+                cx = np.float64(x[i, j])
+                cy = np.float64(y[i, j])
+                bad += (cx != cx) + (cy != cy)
+            if bad == 0:
+                for j in range(N):
+                    cx = np.float64(x[i, j])
+                    cy = np.float64(y[i, j])
+                    sw = sum_wt[j] * d
+                    sw2 = sum_wt2[j] * (d * d)
+                    ow = old_wt[j] * d
+                    mx, my, c = _comoment(cx, cy, ow, nw, mean_x[j], mean_y[j], cov[j])
+                    sw += nw
+                    sw2 += nw * nw
+                    tw = ow + nw
+                    if not adjust:
+                        sw /= tw
+                        sw2 /= tw * tw
+                        tw = 1.0
+                    mean_x[j], mean_y[j], cov[j] = mx, my, c
+                    sum_wt[j], sum_wt2[j], old_wt[j] = sw, sw2, tw
+                    n = nobs[j] + 1
+                    nobs[j] = n
+                    out[i, j] = _cov_out(c, sw, sw2, bias) if n >= minp else NAN
+                continue
         for j in range(N):
             cx = np.float64(x[i, j])
             cy = np.float64(y[i, j])
@@ -272,17 +329,7 @@ def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
                     update = True
             if update:
                 ow = old_wt[j]
-                omx = mean_x[j]
-                omy = mean_y[j]
-                mx = omx
-                my = omy
-                if mx != cx:
-                    mx = (ow * omx + nw * cx) / (ow + nw)
-                if my != cy:
-                    my = (ow * omy + nw * cy) / (ow + nw)
-                cov[j] = (ow * (cov[j] + (omx - mx) * (omy - my)) + nw * ((cx - mx) * (cy - my))) / (ow + nw)
-                mean_x[j] = mx
-                mean_y[j] = my
+                mean_x[j], mean_y[j], cov[j] = _comoment(cx, cy, ow, nw, mean_x[j], mean_y[j], cov[j])
                 sum_wt[j] += nw
                 sum_wt2[j] += nw * nw
                 old_wt[j] = ow + nw
@@ -293,15 +340,7 @@ def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
                     old_wt[j] = 1.0
             if obs:
                 nobs[j] += 1
-            if nobs[j] >= minp:
-                if bias:
-                    out[i, j] = cov[j]
-                else:
-                    num = sum_wt[j] * sum_wt[j]
-                    den = num - sum_wt2[j]
-                    out[i, j] = num / den * cov[j] if den > 0.0 else NAN
-            else:
-                out[i, j] = NAN
+            out[i, j] = _cov_out(cov[j], sum_wt[j], sum_wt2[j], bias) if nobs[j] >= minp else NAN
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
