@@ -45,8 +45,16 @@ class Unwrapped:
         if self.kind == "series" or (self.kind == "array" and self.ndim == 1):
             return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=index)
         cols = self.columns if self.kind == "frame" else pd.RangeIndex(self.values.shape[1])
-        parts = {k: pd.DataFrame(v, index=index, columns=cols) for k, v in fields.items()}
-        return pd.concat(parts, axis=1)
+        if isinstance(cols, pd.MultiIndex):
+            parts = {k: pd.DataFrame(v, index=index, columns=cols) for k, v in fields.items()}
+            return pd.concat(parts, axis=1)
+        # one block, filled in place: pandas keeps it without copying (a concat of frames would copy twice)
+        T, N = self.values.shape
+        block = np.empty((T, len(fields) * N))
+        for k, v in enumerate(fields.values()):
+            block[:, k * N:(k + 1) * N] = v
+        columns = pd.MultiIndex.from_product([list(fields), cols], names=[None, cols.name])
+        return pd.DataFrame(block, index=index, columns=columns, copy=False)
 
 
 def same_index(named: dict) -> None:
