@@ -14,19 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 
 import numpy as np
+from _timing import best
 
-
-def best(fn, repeat):
-    fn()  # warm-up (JIT, caches)
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def peers_1d(x, beta):

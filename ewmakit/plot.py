@@ -244,17 +244,24 @@ def _series(series, column=None) -> pd.Series:
     return series.astype(np.float64)
 
 
+def _labelled(trajectories, attr: str, name: str, single: str) -> list:
+    """(label, item) pairs from a dict, one Trajectory/array (it has ``attr``), or a sequence of them.
+
+    A lone item is labelled ``single``; items of a sequence ``"{name} 1"``, ``"{name} 2"``...
+    """
+    if isinstance(trajectories, dict):
+        return list(trajectories.items())
+    if hasattr(trajectories, attr) or isinstance(trajectories, np.ndarray):
+        return [(single, trajectories)]
+    seq = list(trajectories)
+    return [(f"{name} {i + 1}" if len(seq) > 1 else single, t) for i, t in enumerate(seq)]
+
+
 def _paths(trajectories) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
     """(label, path of shape (k, dim), losses or None) for each trajectory given."""
     if trajectories is None:
         return []
-    if isinstance(trajectories, dict):
-        items = list(trajectories.items())
-    elif hasattr(trajectories, "path") or isinstance(trajectories, np.ndarray):
-        items = [("path", trajectories)]
-    else:
-        seq = list(trajectories)
-        items = [(f"path {i + 1}" if len(seq) > 1 else "path", t) for i, t in enumerate(seq)]
+    items = _labelled(trajectories, "path", "path", "path")
     out = []
     for label, t in items:
         if hasattr(t, "path"):
@@ -883,14 +890,7 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
     (2, 'log')
     """
     items = []
-    if isinstance(trajectories, dict):
-        pairs = list(trajectories.items())
-    elif hasattr(trajectories, "losses") or isinstance(trajectories, np.ndarray):
-        pairs = [("loss", trajectories)]
-    else:
-        seq = list(trajectories)
-        pairs = [(f"run {i + 1}" if len(seq) > 1 else "loss", t) for i, t in enumerate(seq)]
-    for label, t in pairs:
+    for label, t in _labelled(trajectories, "losses", "run", "loss"):
         losses = np.asarray(t.losses if hasattr(t, "losses") else t, dtype=np.float64).reshape(-1)
         if fmin is not None:
             floor = 1e-15 * max(1.0, abs(float(fmin)))  # a gap below rounding is drawn at the rounding level
