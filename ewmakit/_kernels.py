@@ -79,27 +79,55 @@ def _step(m, w, n, cur, d, nw, adjust, ignore_na):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
+def steady_weight(beta, adjust):
+    """The weight of the past a clean series settles at, bit for bit, or NaN if it does not settle.
+
+    Without ``adjust`` it is 1 after every observation. With ``adjust`` it is
+    the fixed point of w ← w·β + 1 as :func:`_step` computes it, reached from
+    below (as every series reaches it: from 1 at its first observation, or
+    from below after a gap); for β so close to 1 that this takes more than
+    2**22 steps, NaN (the fast paths are then never taken).
+    """
+    if not adjust:
+        return 1.0
+    w = 1.0
+    for _ in range(1 << 22):
+        nxt = w * beta + 1.0
+        if nxt == w:
+            return w
+        w = nxt
+    return NAN
+
+
+@njit(inline="always")
+def _steady_coefs(beta, adjust, w_star):
+    """The coefficients :func:`_mean_update` computes for a past of weight ``w_star`` and constant β."""
+    ow = w_star * beta
+    nw = 1.0 if adjust else 1.0 - beta
+    inv = 1.0 / (ow + nw)
+    return ow * inv, nw * inv
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star):
     """One series: :func:`_step` row after row, with the state in registers.
 
     A single series is a latency-bound chain, so the state lives in local
-    scalars (stored back at the end) and a clean observation costs one
-    multiply and one add on the chain.
+    scalars (stored back at the end) and an observation at the steady weight
+    ``w_star`` (see :func:`steady_weight`) costs one multiply and one add on
+    the chain, bit-identical to :func:`_step`.
     """
     ninf = 0
     m, w, n = mean[0], wt[0], nobs[0]
     nw_const = 1.0 if adjust else 1.0 - beta
-    # the coefficients _mean_update computes for unit weight and constant β, hoisted
-    inv = 1.0 / (1.0 * beta + nw_const)
-    c_old, c_new = (1.0 * beta) * inv, nw_const * inv
-    plain = not (timed or adjust)
+    c_old, c_new = _steady_coefs(beta, adjust, w_star)
     for i in range(x.shape[0]):
         if i < first_row[0]:
             out[i, 0] = NAN
             continue
         cur = np.float64(x[i, 0])
         ninf += abs(cur) == np.inf
-        if plain and n > 0 and w == 1.0 and cur == cur:  # the common case, bit-identical to _step
+        if not timed and n > 0 and w == w_star and cur == cur:  # the common case, bit-identical to _step
             m = m if m == cur else m * c_old + cur * c_new
             n += 1
         else:
@@ -198,7 +226,7 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row):
+def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star):
     """Exponentially weighted mean of each column of ``x`` into ``out``.
 
     ``decay[i]`` (used when ``timed``) is the decay of row ``i``;
@@ -207,11 +235,12 @@ def ewm_mean(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs
     seeds column ``j`` with a value known at row ``first_row[j] - 1`` (the
     SMA seed of TA-Lib's EMA, Wilder's first average). Rows are swept in
     order, all columns at a time, so memory is read as one stream. Returns
-    the number of ±inf values met.
+    the number of ±inf values met. ``w_star``: :func:`steady_weight`.
     """
     N = x.shape[1]
     if N == 1:
-        return _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row)
+        return _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
+                              w_star)
     return _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, 0, N,
                           np.empty(N), np.empty(N), 0)
 
@@ -229,6 +258,138 @@ def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean,
         ninf += _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
                                c0, c1, m_row, w_row, 0)
     return ninf
+
+
+# --------------------------------------------------------------------------- one long series
+#
+# A single series is one dependency chain (a multiply and an add per row), so
+# a plain loop runs at the latency of that chain, not at memory speed. The
+# series is cut into _LANES blocks per thread, walked side by side so their
+# chains overlap, each from a guessed start state. Then each block is walked
+# again from the true state at its start (the end of the block before) until
+# the true state and the block's guessed run agree exactly: the two runs then
+# do the same operations on the same numbers, so everything after is already
+# right. An EWMA forgets its start geometrically, so they agree after a few
+# hundred rows (≈ 37/(1 − β) at most for double precision); a block that never
+# agrees is simply walked to its end. The result is the plain loop's, bit for bit.
+
+_LANES = 4
+
+
+@njit(inline="always")
+def _lane(m, w, q, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new):
+    """One row of a started series: (mean, weight, NaN rows so far) -> new ones, as :func:`_step`."""
+    if fast & (cur == cur) & (w == w_star):
+        m = m if m == cur else m * c_old + cur * c_new
+    else:
+        q += cur != cur
+        m, w, _ = _step(m, w, 1, cur, d, nw, adjust, ignore_na)
+    return m, w, q
+
+
+@njit(inline="always")
+def _guess(x, s, w_star):
+    """A start state for the block at ``s``: its first value (0 if NaN) at the steady weight (1 if none)."""
+    c = np.float64(x[s])
+    return (c if c == c else 0.0), (w_star if w_star == w_star else 1.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
+    """Walk the _LANES blocks ``s0 + k·size`` side by side from guessed states.
+
+    ``st[k]`` gets (guessed mean, guessed weight, end mean, end weight, NaN rows).
+    """
+    fast = not timed and w_star == w_star
+    c_old, c_new = _steady_coefs(beta, adjust, w_star)
+    nw = 1.0 if adjust else 1.0 - beta
+    d0 = d1 = d2 = d3 = beta
+    s1, s2, s3 = s0 + size, s0 + 2 * size, s0 + 3 * size
+    m0, w0 = _guess(x, s0, w_star)
+    m1, w1 = _guess(x, s1, w_star)
+    m2, w2 = _guess(x, s2, w_star)
+    m3, w3 = _guess(x, s3, w_star)
+    st[0, 0], st[0, 1], st[1, 0], st[1, 1] = m0, w0, m1, w1
+    st[2, 0], st[2, 1], st[3, 0], st[3, 1] = m2, w2, m3, w3
+    q0 = q1 = q2 = q3 = 0
+    for i in range(size):
+        if timed:
+            d0, d1, d2, d3 = decay[s0 + i], decay[s1 + i], decay[s2 + i], decay[s3 + i]
+        m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), d0, nw if adjust or not timed else 1.0 - d0,
+                           adjust, ignore_na, fast, w_star, c_old, c_new)
+        out[s0 + i] = m0
+        m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), d1, nw if adjust or not timed else 1.0 - d1,
+                           adjust, ignore_na, fast, w_star, c_old, c_new)
+        out[s1 + i] = m1
+        m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), d2, nw if adjust or not timed else 1.0 - d2,
+                           adjust, ignore_na, fast, w_star, c_old, c_new)
+        out[s2 + i] = m2
+        m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), d3, nw if adjust or not timed else 1.0 - d3,
+                           adjust, ignore_na, fast, w_star, c_old, c_new)
+        out[s3 + i] = m3
+    st[0, 2], st[0, 3], st[1, 2], st[1, 3] = m0, w0, m1, w1
+    st[2, 2], st[2, 3], st[3, 2], st[3, 3] = m2, w2, m3, w3
+    st[0, 4], st[1, 4], st[2, 4], st[3, 4] = q0, q1, q2, q3
+
+
+@njit(inline="always")
+def _finite(v):
+    return abs(v) < np.inf
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star, parts):
+    """:func:`ewm_mean` of one long series (``x2`` of shape (T, 1), C-contiguous), bit for bit.
+
+    ``parts`` threads walk _LANES blocks each (see the comment above
+    :func:`_lane`). Returns a positive number if any ±inf was met (or a
+    result overflowed), else 0.
+    """
+    f = first_row[0]
+    x = x2.reshape(x2.shape[0])[f:]
+    out = out2.reshape(out2.shape[0])[f:]
+    dec = decay[f:] if timed else decay
+    T = x.shape[0]
+    nb = _LANES * parts
+    size = T // nb
+    st = np.empty((nb, 5))
+    for p in prange(parts):
+        _lanes(x, out, beta, dec, timed, adjust, ignore_na, w_star, p * _LANES * size, size,
+               st[p * _LANES:(p + 1) * _LANES])
+    fast = not timed and w_star == w_star
+    c_old, c_new = _steady_coefs(beta, adjust, w_star)
+    nw_const = 1.0 if adjust else 1.0 - beta
+    m, w, n = mean[0], wt[0], nobs[0]
+    bad = 0
+    for k in range(nb):
+        lm, lw, q = st[k, 0], st[k, 1], 0
+        n_start = n
+        merged = False
+        for i in range(k * size, (k + 1) * size):
+            cur = np.float64(x[i])
+            d = dec[i] if timed else beta
+            nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+            m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
+            lm, lw, q = _lane(lm, lw, q, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new)
+            if m == lm and w == lw and n > 0 and n >= minp:
+                merged = True  # out[i:] of the block is already right
+                break
+            out[i] = m if n >= minp else NAN
+        bad += n > 0 and not _finite(m)
+        if merged:
+            m, w = st[k, 2], st[k, 3]
+            bad += not _finite(m)
+        n = n_start + size - np.int64(st[k, 4])
+    for i in range(nb * size, T):
+        cur = np.float64(x[i])
+        bad += abs(cur) == np.inf
+        d = dec[i] if timed else beta
+        nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+        m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
+        out[i] = m if n >= minp else NAN
+    mean[0], wt[0], nobs[0] = m, w, n
+    out2[:f, 0] = NAN
+    return bad
 
 
 @njit(inline="always")

@@ -14,6 +14,7 @@ and ``min_periods``. The public functions validate once and hand a 2-D
 from __future__ import annotations
 
 import datetime
+import functools
 import numbers
 from dataclasses import dataclass
 
@@ -277,6 +278,12 @@ def _threads() -> int:
     return numba.get_num_threads()
 
 
+@functools.lru_cache(maxsize=256)
+def steady_weight(beta: float, adjust: bool) -> float:
+    """:func:`ewmakit._kernels.steady_weight`, remembered (it iterates up to ~37/(1 − β) times)."""
+    return float(_kernels().steady_weight(beta, adjust))
+
+
 def _decay_arg(opts: Options):
     return (opts.decay, True) if opts.decay is not None else (np.ones(1), False)
 
@@ -284,6 +291,9 @@ def _decay_arg(opts: Options):
 def new_mean_state(opts: Options, n: int):
     """Fresh state of :func:`ewmakit._kernels.ewm_mean` for ``n`` series."""
     return _init_column(opts, n), np.ones(n), np.zeros(n, dtype=np.int64)
+
+
+_LONG = 1 << 15  # a single series at least this long takes the blocked kernel
 
 
 def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, source=None, name="x") -> np.ndarray:
@@ -305,11 +315,14 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
     decay, timed = _decay_arg(opts)
     k = _kernels()
     args = (x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
+    w_star = 1.0 if timed else steady_weight(opts.beta, opts.adjust)  # unused on the timed paths
     threads = _threads()
-    if threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
+    if x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous:
+        ninf = k.ewm_mean_1d(*args, w_star, threads)  # one long series: blocks side by side, same result
+    elif threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
         ninf = k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
     else:
-        ninf = k.ewm_mean(*args)
+        ninf = k.ewm_mean(*args, w_star)
     if ninf:
         _check_finite(x2 if source is None else source, name)
     return out
