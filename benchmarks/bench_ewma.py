@@ -1,12 +1,14 @@
-"""Time ewmakit's EWMA against its peers, in one process, and print ratios.
+"""Time ewmakit's EWMA against its peers, in one process, and print every ratio of issue #8.
 
-    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 5]
+    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 7]
 
 Every figure is the best of ``--repeat`` runs (after one warm-up call, so JIT
 compilation is not timed). Ratios are ewmakit's time divided by the other's:
-below 1 means ewmakit is faster. ``np.copyto`` of the same array is the
-memory-bandwidth floor: no EWMA can be much faster than copying its input.
-Peers that are not installed are skipped.
+below 1 means ewmakit is faster. ``np.copyto`` of the same array into an
+existing one is the memory-bandwidth floor; every EWMA (ewmakit's and the
+peers') also allocates its output, which costs page faults the floor does not
+pay. Peers that are not installed are skipped. The last table sets each
+ratio against its target. Start-up is measured in fresh processes.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
+import sys
 
 import numpy as np
 from _timing import best
-
 
 
 def peers_1d(x, beta):
@@ -30,7 +33,7 @@ def peers_1d(x, beta):
     cases = {
         "np.copyto (floor)": lambda: np.copyto(out, x),
         "ewmakit.ewma": lambda: ewmakit.ewma(x, beta),
-        "ewmakit accessor s.ewmakit.smooth": lambda: s.ewmakit.smooth(beta),
+        "s.ewmakit.smooth (10 M Series)": lambda: s.ewmakit.smooth(beta),
         "pandas ewm().mean()": lambda: s.ewm(alpha=1 - beta, adjust=False).mean(),
     }
     try:
@@ -44,7 +47,7 @@ def peers_1d(x, beta):
         import talib
 
         window = (1 + beta) / (1 - beta)
-        cases[f"TA-Lib EMA (timeperiod={window:.0f})"] = lambda: talib.EMA(x, timeperiod=round(window))
+        cases["TA-Lib EMA"] = lambda: talib.EMA(x, timeperiod=round(window))
     except ImportError:
         pass
     return cases
@@ -60,33 +63,85 @@ def peers_panel(x, beta):
     cases = {
         "np.copyto (floor)": lambda: np.copyto(out, x),
         "ewmakit.ewma(axis=0)": lambda: ewmakit.ewma(x, beta, axis=0),
+        "df.ewmakit.smooth (DataFrame)": lambda: df.ewmakit.smooth(beta),
         "pandas ewm().mean()": lambda: df.ewm(alpha=1 - beta, adjust=False).mean(),
     }
     try:
         import polars as pl
 
         pdf = pl.DataFrame(x)
-        cases["polars ewm_mean (all columns)"] = lambda: pdf.select(pl.all().ewm_mean(alpha=1 - beta, adjust=False))
+        cases["polars ewm_mean"] = lambda: pdf.select(pl.all().ewm_mean(alpha=1 - beta, adjust=False))
     except ImportError:
         pass
     try:
         import numbagg
 
-        cases["numbagg move_exp_nanmean(axis=0)"] = lambda: numbagg.move_exp_nanmean(x, alpha=1 - beta, axis=0)
+        cases["numbagg move_exp_nanmean"] = lambda: numbagg.move_exp_nanmean(x, alpha=1 - beta, axis=0)
     except ImportError:
         pass
     return cases
 
 
-def report(title, cases, repeat, ours):
+def variants_1d(x, beta):
+    """ewmakit against itself: NaN, irregular times; ewmvar/ewmstd against pandas."""
+    import pandas as pd
+
+    import ewmakit
+
+    rng = np.random.default_rng(1)
+    x_nan = x.copy()
+    x_nan[rng.random(x.size) < 0.05] = np.nan
+    # irregular times: steps of 1 to 5 seconds, half-life chosen so a 1 s step decays by beta
+    times = pd.DatetimeIndex(np.datetime64("2020-01-01") + np.cumsum(rng.integers(1, 6, x.size)).astype("m8[s]"))
+    halflife = pd.Timedelta(seconds=float(np.log(0.5) / np.log(beta)))
+    s = pd.Series(x)
+    return {
+        "ewmakit.ewma": lambda: ewmakit.ewma(x, beta),
+        "ewmakit.ewma, 5 % NaN": lambda: ewmakit.ewma(x_nan, beta),
+        "ewmakit.ewma, irregular times": lambda: ewmakit.ewma(x, halflife=halflife, times=times),
+        "ewmakit.ewmvar": lambda: ewmakit.ewmvar(x, beta),
+        "pandas ewm().var()": lambda: s.ewm(alpha=1 - beta, adjust=False).var(),
+        "ewmakit.ewmstd": lambda: ewmakit.ewmstd(x, beta),
+        "pandas ewm().std()": lambda: s.ewm(alpha=1 - beta, adjust=False).std(),
+    }
+
+
+def variants_panel(x, beta):
+    import pandas as pd
+
+    import ewmakit
+
+    df = pd.DataFrame(x)
+    return {
+        "ewmakit.ewmvar(axis=0)": lambda: ewmakit.ewmvar(x, beta, axis=0),
+        "pandas ewm().var()": lambda: df.ewm(alpha=1 - beta, adjust=False).var(),
+        "ewmakit.ewmstd(axis=0)": lambda: ewmakit.ewmstd(x, beta, axis=0),
+        "pandas ewm().std()": lambda: df.ewm(alpha=1 - beta, adjust=False).std(),
+    }
+
+
+def report(title, cases, repeat, ours=None):
     print(f"\n{title}")
     times = {name: best(fn, repeat) for name, fn in cases.items()}
-    t_ours = times[ours]
     width = max(map(len, times))
+    ours = ours or next(iter(times))
     print(f"  {'case':<{width}}  {'seconds':>9}  {'ewmakit / this':>14}")
     for name, t in times.items():
-        print(f"  {name:<{width}}  {t:9.4f}  {t_ours / t:14.2f}")
+        print(f"  {name:<{width}}  {t:9.4f}  {times[ours] / t:14.2f}")
     return times
+
+
+def startup(repeat=5):
+    """(import seconds, first-call seconds over a warm call), best of ``repeat`` fresh processes."""
+    code = (
+        "import time; t0 = time.perf_counter(); import ewmakit, numpy as np; t1 = time.perf_counter();"
+        "x = np.arange(1000.0); t2 = time.perf_counter(); ewmakit.ewma(x, 0.9); t3 = time.perf_counter();"
+        "ewmakit.ewma(x, 0.9); t4 = time.perf_counter(); print(t1 - t0, (t3 - t2) - (t4 - t3))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fills the JIT cache
+    runs = [subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+            for _ in range(repeat)]
+    return min(float(r[0]) for r in runs), min(float(r[1]) for r in runs)
 
 
 def main(argv=None):
@@ -95,20 +150,54 @@ def main(argv=None):
     p.add_argument("--rows", type=int, default=2520, help="panel rows (time)")
     p.add_argument("--cols", type=int, default=5000, help="panel columns (series)")
     p.add_argument("--beta", type=float, default=0.9)
-    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--repeat", type=int, default=7)
     args = p.parse_args(argv)
 
     import numba
     import pandas as pd
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, numba {numba.__version__}")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+          f"numba {numba.__version__}, threads {numba.get_num_threads()}")
     rng = np.random.default_rng(0)
     x = rng.standard_normal(args.n).cumsum()
-    report(f"1-D, {args.n:,} float64, beta={args.beta}", peers_1d(x, args.beta), args.repeat, "ewmakit.ewma")
+    one = report(f"1-D, {args.n:,} float64, beta={args.beta}", peers_1d(x, args.beta), args.repeat, "ewmakit.ewma")
+    var1 = report("1-D variants", variants_1d(x, args.beta), args.repeat)
+    del x
     panel = rng.standard_normal((args.rows, args.cols)).cumsum(axis=0)
-    report(f"panel {args.rows} x {args.cols} (time x series), float64, beta={args.beta}",
-           peers_panel(panel, args.beta), args.repeat, "ewmakit.ewma(axis=0)")
+    pan = report(f"panel {args.rows} x {args.cols} (time x series), float64, beta={args.beta}",
+                 peers_panel(panel, args.beta), args.repeat, "ewmakit.ewma(axis=0)")
+    varp = report("panel variants", variants_panel(panel, args.beta), args.repeat)
+    t_import, t_first = startup()
+
+    rows = [("1-D vs np.copyto (floor)", one["ewmakit.ewma"] / one["np.copyto (floor)"], 1.6)]
+    for peer, target in (("TA-Lib EMA", 0.5), ("polars ewm_mean", 0.25), ("pandas ewm().mean()", 0.12)):
+        if peer in one:
+            rows.append((f"1-D vs {peer}", one["ewmakit.ewma"] / one[peer], target))
+    rows.append(("panel vs np.copyto (floor)", pan["ewmakit.ewma(axis=0)"] / pan["np.copyto (floor)"], 1.6))
+    for peer, target in (("numbagg move_exp_nanmean", 0.5), ("polars ewm_mean", 0.25), ("pandas ewm().mean()", 0.07)):
+        if peer in pan:
+            rows.append((f"panel vs {peer}", pan["ewmakit.ewma(axis=0)"] / pan[peer], target))
+    rows += [
+        ("1-D 5 % NaN vs no NaN", var1["ewmakit.ewma, 5 % NaN"] / var1["ewmakit.ewma"], 1.5),
+        ("1-D irregular times vs no times", var1["ewmakit.ewma, irregular times"] / var1["ewmakit.ewma"], 2.0),
+        ("ewmvar 1-D vs pandas", var1["ewmakit.ewmvar"] / var1["pandas ewm().var()"], 0.25),
+        ("ewmstd 1-D vs pandas", var1["ewmakit.ewmstd"] / var1["pandas ewm().std()"], 0.25),
+        ("ewmvar panel vs pandas", varp["ewmakit.ewmvar(axis=0)"] / varp["pandas ewm().var()"], 0.25),
+        ("ewmstd panel vs pandas", varp["ewmakit.ewmstd(axis=0)"] / varp["pandas ewm().std()"], 0.25),
+        ("s.ewmakit.smooth vs raw ewma (10 M)", one["s.ewmakit.smooth (10 M Series)"] / one["ewmakit.ewma"], 1.15),
+        ("df.ewmakit.smooth vs raw ewma (panel)",
+         pan["df.ewmakit.smooth (DataFrame)"] / pan["ewmakit.ewma(axis=0)"], None),
+        ("import ewmakit (s)", t_import, 0.6),
+        ("first ewma call over a warm one (s)", t_first, 0.3),
+    ]
+    print("\nsummary (ratio = ewmakit / other; lower is better)")
+    print(f"| {'case':<40} | {'measured':>8} | {'target':>7} |    |")
+    print(f"|{'-' * 42}|{'-' * 10}|{'-' * 9}|----|")
+    for name, value, target in rows:
+        mark = "" if target is None else ("ok" if value <= target else "no")
+        shown = "—" if target is None else f"≤ {target:g}"
+        print(f"| {name:<40} | {value:8.3f} | {shown:>7} | {mark:<2} |")
 
 
 if __name__ == "__main__":

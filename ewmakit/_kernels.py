@@ -152,76 +152,101 @@ def _ewm_mean_cols(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt
     every column has started, is past its ``first_row`` and (without adjust)
     has unit weight, each row is first computed optimistically by a
     branch-free loop that the compiler turns into SIMD code, into scratch
-    rows, counting NaNs on the way; if there were none the row is committed,
-    otherwise it is computed again by the general path with pandas' rules for
-    missing values, from the untouched state. So the result does not depend
+    rows (or, for a float64 output, straight into the output row), counting
+    NaNs on the way; if there were none the row is committed, otherwise it is
+    computed again by the general path with pandas' rules for missing
+    values, from the untouched state. So the result does not depend
     on the layout (1-D, 2-D, column ranges) nor on the chunking of a stream.
 
     Returns the number of ±inf values met (they are not valid data; the
     caller raises), so no separate pass over the input is needed to check it.
     """
     T = x.shape[0]
+    w = c1 - c0
+    # 1-D views indexed from 0: loops over range(c0, c1) would not be vectorised
+    ms, wts, ns, frs, mr, wr = mean[c0:c1], wt[c0:c1], nobs[c0:c1], first_row[c0:c1], m_row[c0:c1], w_row[c0:c1]
     ninf = 0
     ready = False  # every column has started, is past first_row and (without adjust) has unit weight
-    min_nobs = 0
+    min_nobs = 0  # the smallest nobs of the columns when ready (before `pend`)
+    pend = 0  # rows committed by the fast path and not yet added to nobs[c0:c1]
+    direct = out.itemsize == 8  # float64 output: the fast path writes straight into it, then reads it back
     for i in range(T):
         d = decay[i + i0] if timed else beta
         nw_adj = 1.0 if adjust else 1.0 - d
+        xr, orow = x[i, c0:c1], out[i, c0:c1]
         if not ready:
-            ready = c1 > c0
-            min_nobs = nobs[c0] if c1 > c0 else 0
-            for j in range(c0, c1):
-                if nobs[j] == 0 or i + i0 < first_row[j] or (not adjust and wt[j] != 1.0):
+            ready = w > 0
+            min_nobs = ns[0] if w > 0 else 0
+            for j in range(w):
+                if ns[j] == 0 or i + i0 < frs[j] or (not adjust and wts[j] != 1.0):
                     ready = False
-                min_nobs = min(min_nobs, nobs[j])
+                min_nobs = min(min_nobs, ns[j])
         if ready:
             bad = 0
             infs = 0
+            show = min_nobs + pend + 1 >= minp  # every column has min_periods; else decide per column
+            into_out = direct and show and not adjust
             if adjust:
-                for j in range(c0, c1):
-                    cur = np.float64(x[i, j])
+                for j in range(w):
+                    cur = np.float64(xr[j])
                     bad += cur != cur
                     infs += abs(cur) == np.inf
-                    ow = wt[j] * d
-                    m_row[j] = _mean_update(mean[j], cur, ow, 1.0)
-                    w_row[j] = ow + 1.0
-            else:
+                    ow = wts[j] * d
+                    mr[j] = _mean_update(ms[j], cur, ow, 1.0)
+                    wr[j] = ow + 1.0
+            elif into_out:
                 ow = 1.0 * d  # unit weight, decayed
-                for j in range(c0, c1):
-                    cur = np.float64(x[i, j])
+                for j in range(w):
+                    cur = np.float64(xr[j])
                     bad += cur != cur
                     infs += abs(cur) == np.inf
-                    m_row[j] = _mean_update(mean[j], cur, ow, nw_adj)
+                    orow[j] = _mean_update(ms[j], cur, ow, nw_adj)
+            else:
+                ow = 1.0 * d
+                for j in range(w):
+                    cur = np.float64(xr[j])
+                    bad += cur != cur
+                    infs += abs(cur) == np.inf
+                    mr[j] = _mean_update(ms[j], cur, ow, nw_adj)
             if bad == 0:
                 ninf += infs
-                show = min_nobs + 1 >= minp  # every column has min_periods; else decide per column
-                for j in range(c0, c1):
-                    m = m_row[j]
-                    mean[j] = m
-                    n = nobs[j] + 1
-                    nobs[j] = n
-                    out[i, j] = m if show or n >= minp else NAN
+                if into_out:
+                    for j in range(w):
+                        ms[j] = orow[j]
+                else:
+                    for j in range(w):
+                        m = mr[j]
+                        ms[j] = m
+                        orow[j] = m if show or ns[j] + pend + 1 >= minp else NAN
                 if adjust:
-                    for j in range(c0, c1):
-                        wt[j] = w_row[j]
-                min_nobs += 1
+                    for j in range(w):
+                        wts[j] = wr[j]
+                pend += 1
                 continue
-        for j in range(c0, c1):
-            if i + i0 < first_row[j]:
-                out[i, j] = NAN
+        if pend:
+            for j in range(w):
+                ns[j] += pend
+            min_nobs += pend
+            pend = 0
+        for j in range(w):
+            if i + i0 < frs[j]:
+                orow[j] = NAN
                 continue
-            cur = np.float64(x[i, j])
+            cur = np.float64(xr[j])
             ninf += abs(cur) == np.inf
-            m, w, n = _step(mean[j], wt[j], nobs[j], cur, d, nw_adj, adjust, ignore_na)
-            mean[j], wt[j], nobs[j] = m, w, n
-            out[i, j] = m if n >= minp else NAN
+            m, wj, n = _step(ms[j], wts[j], ns[j], cur, d, nw_adj, adjust, ignore_na)
+            ms[j], wts[j], ns[j] = m, wj, n
+            orow[j] = m if n >= minp else NAN
         if ready:  # a row with NaN: still ready unless a weight is pending now
-            for j in range(c0, c1):
-                if not adjust and wt[j] != 1.0:
+            for j in range(w):
+                if not adjust and wts[j] != 1.0:
                     ready = False
-            min_nobs = nobs[c0]
-            for j in range(c0, c1):
-                min_nobs = min(min_nobs, nobs[j])
+            min_nobs = ns[0]
+            for j in range(w):
+                min_nobs = min(min_nobs, ns[j])
+    if pend:
+        for j in range(w):
+            ns[j] += pend
     return ninf
 
 
@@ -574,19 +599,25 @@ def _rsi_cols(close, out, beta, mean, wt, nobs, first_row, c0, c1):
         h = min(T, r0 + _ROWS) - r0
         for k in range(h):
             i = r0 + k
+            if i == 0:
+                gain[k] = NAN
+                loss[k] = NAN
+                continue
+            now, before, g, lo = close[i, c0:c1], close[i - 1, c0:c1], gain[k], loss[k]  # 0-based views: SIMD
             for j in range(w):
-                d = close[i, c0 + j] - close[i - 1, c0 + j] if i > 0 else NAN
-                gain[k, j] = _pos(d)
-                loss[k, j] = _pos(-d)
+                d = now[j] - before[j]
+                g[j] = _pos(d)
+                lo[j] = _pos(-d)
         _ewm_mean_cols(gain[:h], avg_g[:h], beta, no_decay, False, False, False, 1, mean[c0:c1], wt[c0:c1],
                        nobs[c0:c1], fr, 0, w, m_row, w_row, r0)
         _ewm_mean_cols(loss[:h], avg_l[:h], beta, no_decay, False, False, False, 1, mean[N + c0:N + c1],
                        wt[N + c0:N + c1], nobs[N + c0:N + c1], fr, 0, w, m_row, w_row, r0)
         for k in range(h):
+            orow, ag, al = out[r0 + k, c0:c1], avg_g[k], avg_l[k]
             for j in range(w):
-                g = avg_g[k, j]
-                total = g + avg_l[k, j]
-                out[r0 + k, c0 + j] = 100.0 * g / total if total > 0.0 else NAN
+                g = ag[j]
+                total = g + al[j]
+                orow[j] = 100.0 * g / total if total > 0.0 else NAN
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -600,18 +631,19 @@ def _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, 
         h = min(T, r0 + _ROWS) - r0
         for k in range(h):
             i = r0 + k
-            for j in range(w):
-                hi, lo = high[i, c0 + j], low[i, c0 + j]
-                if i > 0:
-                    pc = close[i - 1, c0 + j]
-                    tr[k, j] = _max3(hi - lo, abs(hi - pc), abs(lo - pc))
-                else:
-                    tr[k, j] = hi - lo if first_tr else NAN
+            his, los, t = high[i, c0:c1], low[i, c0:c1], tr[k]  # 0-based views: SIMD
+            if i > 0:
+                pcs = close[i - 1, c0:c1]
+                for j in range(w):
+                    hi, lo, pc = his[j], los[j], pcs[j]
+                    t[j] = _max3(hi - lo, abs(hi - pc), abs(lo - pc))
+            else:
+                for j in range(w):
+                    t[j] = his[j] - los[j] if first_tr else NAN
         _ewm_mean_cols(tr[:h], avg[:h], beta, no_decay, False, False, False, 1, mean[c0:c1], wt[c0:c1],
                        nobs[c0:c1], first_row[c0:c1], 0, w, m_row, w_row, r0)
         for k in range(h):
-            for j in range(w):
-                out[r0 + k, c0 + j] = avg[k, j]
+            out[r0 + k, c0:c1] = avg[k]
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
