@@ -418,115 +418,347 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
 
 
 @njit(inline="always")
-def _comoment(cx, cy, ow, nw, mx, my, c):
+def _comoment(cx, cy, ow, nw, mx, my, c, same):
     """West's update of the weighted means and co-moment with a new pair (cx, cy) of weight ``nw``.
 
-    Returns the new (mean_x, mean_y, cov); ``ow`` is the (decayed) weight of the past.
+    ``ow`` is the (decayed) weight of the past; pandas' arithmetic exactly.
+    ``same``: x is y (a variance), so the y mean is the x mean.
+    Returns the new (mean_x, mean_y, cov).
     """
-    nmx = mx if mx == cx else (ow * mx + nw * cx) / (ow + nw)
-    nmy = my if my == cy else (ow * my + nw * cy) / (ow + nw)
-    nc = (ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))) / (ow + nw)
+    tw = ow + nw
+    nmx = mx if mx == cx else (ow * mx + nw * cx) / tw
+    if same:
+        nmy = nmx
+    else:
+        nmy = my if my == cy else (ow * my + nw * cy) / tw
+    nc = (ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))) / tw
     return nmx, nmy, nc
 
 
 @njit(inline="always")
-def _cov_out(c, sw, sw2, bias):
-    """The reported covariance: plain, or times pandas' debiasing factor (Σw)²/((Σw)² − Σw²)."""
+def _debias(sw, sw2, bias):
+    """The factor on the co-moment: 1 (``bias``) or pandas' (Σw)²/((Σw)² − Σw²), NaN when that is not positive."""
     if bias:
-        return c
+        return 1.0
     num = sw * sw
     den = num - sw2
-    return num / den * c if den > 0.0 else NAN
+    return num / den if den > 0.0 else NAN
+
+
+@njit(inline="always")
+def _cov_value(c, factor, n, minp, root):
+    """What the covariance kernels write: factor·c, its square root (``root``, negatives as 0), NaN under min_periods."""
+    if n < minp:
+        return NAN
+    v = factor * c
+    if root and v == v:
+        v = np.sqrt(v if v > 0.0 else 0.0)
+    return v
+
+
+@njit(inline="always")
+def _cov_update(cx, cy, d, nw, adjust, same, mx, my, c, sw, sw2, ow):
+    """An observed pair on a started state: decay the weights by ``d``, then :func:`_comoment`."""
+    sw *= d
+    sw2 *= d * d
+    ow *= d
+    mx, my, c = _comoment(cx, cy, ow, nw, mx, my, c, same)
+    sw += nw
+    sw2 += nw * nw
+    ow += nw
+    if not adjust:  # renormalise to a past of weight 1
+        sw /= ow
+        sw2 /= ow * ow
+        ow = 1.0
+    return mx, my, c, sw, sw2, ow
+
+
+@njit(inline="always")
+def _cov_step(mx, my, c, sw, sw2, ow, n, cx, cy, d, nw, adjust, ignore_na, same):
+    """One row of one pair with pandas' rules for missing values (``ewmcov``): state -> new state."""
+    obs = (cx == cx) and (cy == cy)
+    if n > 0:
+        if obs:
+            mx, my, c, sw, sw2, ow = _cov_update(cx, cy, d, nw, adjust, same, mx, my, c, sw, sw2, ow)
+        elif not ignore_na:
+            sw *= d
+            sw2 *= d * d
+            ow *= d
+    elif obs:
+        if adjust or mx != mx:  # start at the first observation
+            mx, my, c, sw, sw2, ow = cx, cy, 0.0, 1.0, 1.0, 1.0
+        else:  # the start value is a pseudo-observation of weight 1
+            mx, my, c, sw, sw2, ow = _cov_update(cx, cy, d, nw, adjust, same, mx, my, 0.0, 1.0, 1.0, 1.0)
+    if obs:
+        n += 1
+    return mx, my, c, sw, sw2, ow, n
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def steady_cov(beta, adjust):
+    """The weights (Σw, Σw², past weight) a clean series settles at under :func:`_cov_update`, or NaNs.
+
+    Reached from (1, 1, 1), the state after a first observation, bit for
+    bit as the kernel computes it (each weight is a monotone recursion that
+    settles on a fixed point); NaNs if that takes more than 2**22 steps.
+    Once a series is there, the weights stay and the debiasing factor is
+    constant, so the fast paths skip them.
+    """
+    nw = 1.0 if adjust else 1.0 - beta
+    sw, sw2, ow = 1.0, 1.0, 1.0
+    for _ in range(1 << 22):
+        a, b, c = sw * beta, sw2 * (beta * beta), ow * beta
+        a += nw
+        b += nw * nw
+        c += nw
+        if not adjust:
+            a /= c
+            b /= c * c
+            c = 1.0
+        if a == sw and b == sw2 and c == ow:
+            return sw, sw2, ow
+        sw, sw2, ow = a, b, c
+    return NAN, NAN, NAN
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cov_1col(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+              mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root):
+    """:func:`ewm_cov` of one pair of series, the state in registers.
+
+    At the steady weights (see :func:`steady_cov`) an observation only
+    updates the means and the co-moment (the weights would not change).
+    """
+    mx, my, c, sw, sw2, ow, n = mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0]
+    s1, s2, s3 = (NAN, NAN, NAN) if timed or x.shape[0] < 4096 else steady_cov(beta, adjust)
+    factor = _debias(s1, s2, bias)
+    for i in range(x.shape[0]):
+        d = decay[i] if timed else beta
+        nw = 1.0 if adjust else 1.0 - d
+        cx, cy = np.float64(x[i, 0]), np.float64(y[i, 0])
+        if sw == s1 and sw2 == s2 and ow == s3 and cx == cx and cy == cy and n > 0:  # steady: bit-identical
+            mx, my, c = _comoment(cx, cy, ow * d, nw, mx, my, c, same)
+            n += 1
+            out[i, 0] = _cov_value(c, factor, n, minp, root)
+            continue
+        mx, my, c, sw, sw2, ow, n = _cov_step(mx, my, c, sw, sw2, ow, n, cx, cy, d, nw, adjust, ignore_na, same)
+        out[i, 0] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+    mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0] = mx, my, c, sw, sw2, ow, n
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cov_cols(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+              mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root, c0, c1):
+    """:func:`ewm_cov` of columns ``c0:c1``.
+
+    Once every column has started, a row without NaN takes a branch-free
+    loop (the same :func:`_cov_update`, bit for bit; only the means and
+    co-moments when every column is at the steady weights); other rows take
+    :func:`_cov_step`. Loops run over 0-based views of the rows (SIMD).
+    """
+    w = c1 - c0
+    mxs, mys, cs, sws, sw2s, ows, ns = (mean_x[c0:c1], mean_y[c0:c1], cov[c0:c1], sum_wt[c0:c1],
+                                        sum_wt2[c0:c1], old_wt[c0:c1], nobs[c0:c1])
+    s1, s2, s3 = (NAN, NAN, NAN) if timed or x.shape[0] < 64 else steady_cov(beta, adjust)
+    factor = _debias(s1, s2, bias)
+    ready = False  # every column has started
+    steady = False  # every column has the steady weights
+    for i in range(x.shape[0]):
+        d = decay[i] if timed else beta
+        nw = 1.0 if adjust else 1.0 - d
+        xr, yr, orow = x[i, c0:c1], y[i, c0:c1], out[i, c0:c1]
+        if not ready:
+            ready = w > 0
+            for j in range(w):
+                if ns[j] == 0:
+                    ready = False
+        if ready:
+            bad = 0
+            for j in range(w):
+                cx = np.float64(xr[j])
+                cy = np.float64(yr[j])
+                bad += (cx != cx) + (cy != cy)
+            if bad == 0:
+                if not steady:
+                    steady = True
+                    for j in range(w):
+                        if sws[j] != s1 or sw2s[j] != s2 or ows[j] != s3:
+                            steady = False
+                if steady:
+                    ow = s3 * d
+                    show = True
+                    for j in range(w):
+                        if ns[j] + 1 < minp:
+                            show = False
+                    for j in range(w):
+                        mx, my, c = _comoment(np.float64(xr[j]), np.float64(yr[j]), ow, nw, mxs[j], mys[j], cs[j],
+                                              same)
+                        mxs[j], mys[j], cs[j] = mx, my, c
+                        ns[j] += 1
+                        orow[j] = _cov_value(c, factor, minp if show else ns[j], minp, root)
+                    continue
+                for j in range(w):
+                    mx, my, c, sw, sw2, ow = _cov_update(np.float64(xr[j]), np.float64(yr[j]), d, nw, adjust, same,
+                                                         mxs[j], mys[j], cs[j], sws[j], sw2s[j], ows[j])
+                    mxs[j], mys[j], cs[j], sws[j], sw2s[j], ows[j] = mx, my, c, sw, sw2, ow
+                    n = ns[j] + 1
+                    ns[j] = n
+                    orow[j] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+                continue
+        steady = False
+        for j in range(w):
+            mx, my, c, sw, sw2, ow, n = _cov_step(mxs[j], mys[j], cs[j], sws[j], sw2s[j], ows[j], ns[j],
+                                                  np.float64(xr[j]), np.float64(yr[j]), d, nw, adjust, ignore_na,
+                                                  same)
+            mxs[j], mys[j], cs[j], sws[j], sw2s[j], ows[j], ns[j] = mx, my, c, sw, sw2, ow, n
+            orow[j] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def ewm_cov(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
-            mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs):
+            mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root):
     """Exponentially weighted covariance of the columns of ``x`` and ``y``.
 
     West-style update of the weighted co-moment (pandas' ``ewmcov``); with
-    ``bias=False`` the result is multiplied by (Σw)²/((Σw)² − Σw²).
-    For a variance pass the same array as ``x`` and ``y``. Once every column
-    has started, a row without NaN takes a branch-free loop (same
-    :func:`_comoment`, bit for bit); other rows take pandas' rules.
+    ``bias=False`` the result is multiplied by (Σw)²/((Σw)² − Σw²). For a
+    variance pass the same array as ``x`` and ``y`` and ``same=True``;
+    ``root`` writes the square root (a standard deviation). The state arrays
+    (one entry per column) are updated in place.
     """
-    T, N = x.shape
-    ready = False  # every column has started
-    for i in range(T):
+    if x.shape[1] == 1:
+        _cov_1col(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+                  mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root)
+    else:
+        _cov_cols(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+                  mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root, 0, x.shape[1])
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def ewm_cov_parallel(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+                     mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root, parts):
+    """:func:`ewm_cov` with the columns cut into ``parts`` contiguous ranges, one per thread (same result)."""
+    N = x.shape[1]
+    for p in prange(parts):
+        _cov_cols(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
+                  mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root,
+                  p * N // parts, (p + 1) * N // parts)
+
+
+@njit(inline="always")
+def _cov_lane(mx, my, c, sw, sw2, ow, q, cx, cy, d, nw, adjust, ignore_na, same, s1, s2, s3):
+    """One row of a started pair (see :func:`_lane`): :func:`_cov_step`, the weights kept when steady."""
+    if (cx == cx) & (cy == cy) & (sw == s1) & (sw2 == s2) & (ow == s3):
+        mx, my, c = _comoment(cx, cy, ow * d, nw, mx, my, c, same)
+    else:
+        q += not ((cx == cx) and (cy == cy))
+        mx, my, c, sw, sw2, ow, _ = _cov_step(mx, my, c, sw, sw2, ow, 1, cx, cy, d, nw, adjust, ignore_na, same)
+    return mx, my, c, sw, sw2, ow, q
+
+
+@njit(inline="always")
+def _cov_guess(x, y, s, s1, s2, s3):
+    """A start state for the block at ``s``: its first values (0 if NaN), no co-moment, the steady weights."""
+    cx, cy = np.float64(x[s]), np.float64(y[s])
+    if s1 == s1:
+        return (cx if cx == cx else 0.0), (cy if cy == cy else 0.0), 0.0, s1, s2, s3
+    return (cx if cx == cx else 0.0), (cy if cy == cy else 0.0), 0.0, 1.0, 1.0, 1.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, root, steady, s0, size, st):
+    """:func:`_lanes` for the covariance: st[k] = (6 guessed, 6 end values, NaN rows)."""
+    s1, s2, s3 = steady[0], steady[1], steady[2]
+    factor = _debias(s1, s2, bias)
+    nw = 1.0 if adjust else 1.0 - beta
+    d0 = d1 = d2 = d3 = beta
+    b1, b2, b3 = s0 + size, s0 + 2 * size, s0 + 3 * size
+    a = _cov_guess(x, y, s0, s1, s2, s3)
+    b = _cov_guess(x, y, b1, s1, s2, s3)
+    c = _cov_guess(x, y, b2, s1, s2, s3)
+    e = _cov_guess(x, y, b3, s1, s2, s3)
+    for k in range(6):
+        st[0, k], st[1, k], st[2, k], st[3, k] = a[k], b[k], c[k], e[k]
+    mx0, my0, c0, sw0, sq0, ow0 = a
+    mx1, my1, c1, sw1, sq1, ow1 = b
+    mx2, my2, c2, sw2, sq2, ow2 = c
+    mx3, my3, c3, sw3, sq3, ow3 = e
+    q0 = q1 = q2 = q3 = 0
+    for i in range(size):
+        if timed:
+            d0, d1, d2, d3 = decay[s0 + i], decay[b1 + i], decay[b2 + i], decay[b3 + i]
+        mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
+                                                    np.float64(y[s0 + i]), d0, nw if adjust or not timed else 1.0 - d0,
+                                                    adjust, ignore_na, same, s1, s2, s3)
+        out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1, root)
+        mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
+                                                    np.float64(y[b1 + i]), d1, nw if adjust or not timed else 1.0 - d1,
+                                                    adjust, ignore_na, same, s1, s2, s3)
+        out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1, root)
+        mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
+                                                    np.float64(y[b2 + i]), d2, nw if adjust or not timed else 1.0 - d2,
+                                                    adjust, ignore_na, same, s1, s2, s3)
+        out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1, root)
+        mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
+                                                    np.float64(y[b3 + i]), d3, nw if adjust or not timed else 1.0 - d3,
+                                                    adjust, ignore_na, same, s1, s2, s3)
+        out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1, root)
+    ends = ((mx0, my0, c0, sw0, sq0, ow0), (mx1, my1, c1, sw1, sq1, ow1), (mx2, my2, c2, sw2, sq2, ow2),
+            (mx3, my3, c3, sw3, sq3, ow3))
+    for k in range(4):
+        for v in range(6):
+            st[k, 6 + v] = ends[k][v]
+    st[0, 12], st[1, 12], st[2, 12], st[3, 12] = q0, q1, q2, q3
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def ewm_cov_1d(x2, y2, out2, beta, decay, timed, adjust, ignore_na, minp, bias,
+               mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root, parts):
+    """:func:`ewm_cov` of one long pair of series (C-contiguous (T, 1) arrays), bit for bit.
+
+    Blocks walked side by side from guessed states, then re-walked from the
+    true state until they meet, as :func:`ewm_mean_1d`.
+    """
+    x = x2.reshape(x2.shape[0])
+    y = y2.reshape(y2.shape[0])
+    out = out2.reshape(out2.shape[0])
+    T = x.shape[0]
+    nb = _LANES * parts
+    size = T // nb
+    steady = np.array(steady_cov(beta, adjust)) if not timed else np.full(3, NAN)
+    s1, s2, s3 = steady[0], steady[1], steady[2]
+    st = np.empty((nb, 13))
+    if size > 0:
+        for p in prange(parts):
+            _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, root, steady,
+                       p * _LANES * size, size, st[p * _LANES:(p + 1) * _LANES])
+    nw_const = 1.0 if adjust else 1.0 - beta
+    mx, my, c, sw, sw2, ow, n = mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0]
+    for k in range(nb):
+        lx, ly, lc, lsw, lsq, low, q = st[k, 0], st[k, 1], st[k, 2], st[k, 3], st[k, 4], st[k, 5], 0
+        n_start = n
+        merged = False
+        for i in range(k * size, (k + 1) * size):
+            cx, cy = np.float64(x[i]), np.float64(y[i])
+            d = decay[i] if timed else beta
+            nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+            mx, my, c, sw, sw2, ow, n = _cov_step(mx, my, c, sw, sw2, ow, n, cx, cy, d, nw, adjust, ignore_na, same)
+            lx, ly, lc, lsw, lsq, low, q = _cov_lane(lx, ly, lc, lsw, lsq, low, q, cx, cy, d, nw, adjust, ignore_na,
+                                                     same, s1, s2, s3)
+            if (mx == lx and my == ly and c == lc and sw == lsw and sw2 == lsq and ow == low
+                    and n > 0 and n >= minp):
+                merged = True  # out[i:] of the block is already right
+                break
+            out[i] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+        if merged:
+            mx, my, c, sw, sw2, ow = st[k, 6], st[k, 7], st[k, 8], st[k, 9], st[k, 10], st[k, 11]
+        n = n_start + size - np.int64(st[k, 12])
+    for i in range(nb * size, T):
         d = decay[i] if timed else beta
-        nw = 1.0 if adjust else 1.0 - d
-        if not ready:
-            ready = N > 0
-            for j in range(N):
-                if nobs[j] == 0:
-                    ready = False
-        if ready:
-            bad = 0
-            for j in range(N):
-                cx = np.float64(x[i, j])
-                cy = np.float64(y[i, j])
-                bad += (cx != cx) + (cy != cy)
-            if bad == 0:
-                for j in range(N):
-                    cx = np.float64(x[i, j])
-                    cy = np.float64(y[i, j])
-                    sw = sum_wt[j] * d
-                    sw2 = sum_wt2[j] * (d * d)
-                    ow = old_wt[j] * d
-                    mx, my, c = _comoment(cx, cy, ow, nw, mean_x[j], mean_y[j], cov[j])
-                    sw += nw
-                    sw2 += nw * nw
-                    tw = ow + nw
-                    if not adjust:
-                        sw /= tw
-                        sw2 /= tw * tw
-                        tw = 1.0
-                    mean_x[j], mean_y[j], cov[j] = mx, my, c
-                    sum_wt[j], sum_wt2[j], old_wt[j] = sw, sw2, tw
-                    n = nobs[j] + 1
-                    nobs[j] = n
-                    out[i, j] = _cov_out(c, sw, sw2, bias) if n >= minp else NAN
-                continue
-        for j in range(N):
-            cx = np.float64(x[i, j])
-            cy = np.float64(y[i, j])
-            obs = (cx == cx) and (cy == cy)
-            update = False
-            if nobs[j] > 0:
-                if obs or not ignore_na:
-                    sum_wt[j] *= d
-                    sum_wt2[j] *= d * d
-                    old_wt[j] *= d
-                    update = obs
-            elif obs:
-                mx0 = mean_x[j]
-                if adjust or mx0 != mx0:  # start at the first observation
-                    mean_x[j] = cx
-                    mean_y[j] = cy
-                    cov[j] = 0.0
-                    sum_wt[j] = 1.0
-                    sum_wt2[j] = 1.0
-                    old_wt[j] = 1.0
-                else:  # the start value is a pseudo-observation of weight 1
-                    cov[j] = 0.0
-                    sum_wt[j] = d
-                    sum_wt2[j] = d * d
-                    old_wt[j] = d
-                    update = True
-            if update:
-                ow = old_wt[j]
-                mean_x[j], mean_y[j], cov[j] = _comoment(cx, cy, ow, nw, mean_x[j], mean_y[j], cov[j])
-                sum_wt[j] += nw
-                sum_wt2[j] += nw * nw
-                old_wt[j] = ow + nw
-                if not adjust:
-                    s = old_wt[j]
-                    sum_wt[j] /= s
-                    sum_wt2[j] /= s * s
-                    old_wt[j] = 1.0
-            if obs:
-                nobs[j] += 1
-            out[i, j] = _cov_out(cov[j], sum_wt[j], sum_wt2[j], bias) if nobs[j] >= minp else NAN
+        nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
+        mx, my, c, sw, sw2, ow, n = _cov_step(mx, my, c, sw, sw2, ow, n, np.float64(x[i]), np.float64(y[i]),
+                                              d, nw, adjust, ignore_na, same)
+        out[i] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+    mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0] = mx, my, c, sw, sw2, ow, n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

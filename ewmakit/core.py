@@ -328,7 +328,8 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
     return out
 
 
-def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool) -> np.ndarray:
+def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool, root: bool = False) -> np.ndarray:
+    """EW covariance of the columns of two 2-D arrays (``x2 is y2``: a variance; ``root``: its square root)."""
     out = np.empty(x2.shape, dtype=np.result_type(x2.dtype, y2.dtype))
     n = x2.shape[1]
     if x2.size == 0:
@@ -336,7 +337,15 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool) -> np.nda
     start = _init_column(opts, n)
     state = (start, start.copy(), np.zeros(n), np.ones(n), np.ones(n), np.ones(n), np.zeros(n, dtype=np.int64))
     decay, timed = _decay_arg(opts)
-    _kernels().ewm_cov(x2, y2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, bias, *state)
+    args = (x2, y2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, bias, *state, x2 is y2, root)
+    threads = _threads()
+    k = _kernels()
+    if n == 1 and x2.shape[0] >= _LONG and x2.flags.c_contiguous and y2.flags.c_contiguous:
+        k.ewm_cov_1d(*args, threads)  # one long series: blocks side by side, same result
+    elif threads > 1 and n >= 256 * threads and x2.size >= 1 << 20:
+        k.ewm_cov_parallel(*args, threads)  # wide panels: one column range per core, same result
+    else:
+        k.ewm_cov(*args)
     return out
 
 
@@ -545,10 +554,9 @@ def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     >>> ewmstd([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
     array([   nan, 2.8284, 1.9421, 3.4926])
     """
-    var = ewmvar(x, beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
-                 bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods,
-                 axis=axis, bias=bias)
-    return np.sqrt(np.maximum(var, 0, out=var, where=~np.isnan(var)), out=var)
+    x2, y2, opts, restore = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
+                                        ignore_na, times, min_periods, axis)
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias), root=True))  # sqrt(max(var, 0)) in the kernel
 
 
 @_fill_doc
