@@ -108,34 +108,137 @@ def _steady_coefs(beta, adjust, w_star):
     return ow * inv, nw * inv
 
 
+@njit(inline="always")
+def _finite(v):
+    return abs(v) < np.inf
+
+
+@njit(inline="always")
+def _series_step(m, w, n, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new):
+    """:func:`_step`, with the common case (an observation at the steady weight ``w_star``, constant β) first.
+
+    That case costs one multiply and one add on the chain and is
+    bit-identical to :func:`_step` (``c_old``, ``c_new`` from :func:`_steady_coefs`).
+    """
+    if fast & (n > 0) & (cur == cur) & (w == w_star):
+        m = m if m == cur else m * c_old + cur * c_new
+        n += 1
+    else:
+        m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
+    return m, w, n
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star):
-    """One series: :func:`_step` row after row, with the state in registers.
-
-    A single series is a latency-bound chain, so the state lives in local
-    scalars (stored back at the end) and an observation at the steady weight
-    ``w_star`` (see :func:`steady_weight`) costs one multiply and one add on
-    the chain, bit-identical to :func:`_step`.
-    """
+    """One series: :func:`_series_step` row after row, with the state in registers."""
     ninf = 0
     m, w, n = mean[0], wt[0], nobs[0]
-    nw_const = 1.0 if adjust else 1.0 - beta
+    nw = 1.0 if adjust else 1.0 - beta
     c_old, c_new = _steady_coefs(beta, adjust, w_star)
+    fast = not timed and w_star == w_star
+    d = beta
     for i in range(x.shape[0]):
         if i < first_row[0]:
             out[i, 0] = NAN
             continue
         cur = np.float64(x[i, 0])
         ninf += abs(cur) == np.inf
-        if not timed and n > 0 and w == w_star and cur == cur:  # the common case, bit-identical to _step
-            m = m if m == cur else m * c_old + cur * c_new
-            n += 1
-        else:
-            d = decay[i] if timed else beta
-            nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
-            m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
+        if timed:
+            d = decay[i]
+            nw = 1.0 if adjust else 1.0 - d
+        m, w, n = _series_step(m, w, n, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new)
         out[i, 0] = m if n >= minp else NAN
     mean[0], wt[0], nobs[0] = m, w, n
+    return ninf
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _ewm_mean_series(xt, outt, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star,
+                     r0, r1):
+    """The EWMA of series ``r0:r1`` of ``xt`` (N, T), each series contiguous (a column-major panel, transposed).
+
+    Four series are walked side by side so that their dependency chains
+    overlap; each is exactly :func:`_ewm_mean_1col`'s loop.
+    """
+    T = xt.shape[1]
+    ninf = 0
+    nw = 1.0 if adjust else 1.0 - beta
+    c_old, c_new = _steady_coefs(beta, adjust, w_star)
+    fast = not timed and w_star == w_star
+    d = beta
+    k = r0
+    while k + 4 <= r1:
+        a, b, c, e = xt[k], xt[k + 1], xt[k + 2], xt[k + 3]
+        oa, ob, oc, oe = outt[k], outt[k + 1], outt[k + 2], outt[k + 3]
+        ma, wa, na, fa = mean[k], wt[k], nobs[k], first_row[k]
+        mb, wb, nb, fb = mean[k + 1], wt[k + 1], nobs[k + 1], first_row[k + 1]
+        mc, wc, nc, fc = mean[k + 2], wt[k + 2], nobs[k + 2], first_row[k + 2]
+        me, we, ne, fe = mean[k + 3], wt[k + 3], nobs[k + 3], first_row[k + 3]
+        lo = min(T, max(max(fa, fb), max(fc, fe)))
+        for i in range(lo):  # some series not begun: rows before first_row are NaN
+            if timed:
+                d = decay[i]
+                nw = 1.0 if adjust else 1.0 - d
+            if i >= fa:
+                ma, wa, na = _series_step(ma, wa, na, np.float64(a[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                          c_old, c_new)
+            oa[i] = ma if na >= minp and i >= fa else NAN
+            if i >= fb:
+                mb, wb, nb = _series_step(mb, wb, nb, np.float64(b[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                          c_old, c_new)
+            ob[i] = mb if nb >= minp and i >= fb else NAN
+            if i >= fc:
+                mc, wc, nc = _series_step(mc, wc, nc, np.float64(c[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                          c_old, c_new)
+            oc[i] = mc if nc >= minp and i >= fc else NAN
+            if i >= fe:
+                me, we, ne = _series_step(me, we, ne, np.float64(e[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                          c_old, c_new)
+            oe[i] = me if ne >= minp and i >= fe else NAN
+        for i in range(lo, T):
+            if timed:
+                d = decay[i]
+                nw = 1.0 if adjust else 1.0 - d
+            ma, wa, na = _series_step(ma, wa, na, np.float64(a[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                      c_old, c_new)
+            oa[i] = ma if na >= minp else NAN
+            mb, wb, nb = _series_step(mb, wb, nb, np.float64(b[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                      c_old, c_new)
+            ob[i] = mb if nb >= minp else NAN
+            mc, wc, nc = _series_step(mc, wc, nc, np.float64(c[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                      c_old, c_new)
+            oc[i] = mc if nc >= minp else NAN
+            me, we, ne = _series_step(me, we, ne, np.float64(e[i]), d, nw, adjust, ignore_na, fast, w_star,
+                                      c_old, c_new)
+            oe[i] = me if ne >= minp else NAN
+        # an inf leaves a started series at ±inf or NaN for good: one check at the end (a false alarm only costs
+        # the caller a search)
+        ninf += (na > 0 and not _finite(ma)) + (nb > 0 and not _finite(mb))
+        ninf += (nc > 0 and not _finite(mc)) + (ne > 0 and not _finite(me))
+        mean[k], wt[k], nobs[k] = ma, wa, na
+        mean[k + 1], wt[k + 1], nobs[k + 1] = mb, wb, nb
+        mean[k + 2], wt[k + 2], nobs[k + 2] = mc, wc, nc
+        mean[k + 3], wt[k + 3], nobs[k + 3] = me, we, ne
+        k += 4
+    for j in range(k, r1):
+        ninf += _ewm_mean_1col(xt[j:j + 1].T, outt[j:j + 1].T, beta, decay, timed, adjust, ignore_na, minp,
+                               mean[j:j + 1], wt[j:j + 1], nobs[j:j + 1], first_row[j:j + 1], w_star)
+    return ninf
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def ewm_mean_series(xt, outt, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star, parts):
+    """:func:`ewm_mean` of a column-major panel given transposed, ``xt`` (N, T): ``parts`` ranges of series in parallel.
+
+    Bit-identical to :func:`ewm_mean` on the (T, N) panel. Returns the number of ±inf values met.
+    """
+    N = xt.shape[0]
+    groups = N // 4  # each part takes whole groups of four series; the last also the rest
+    ninf = 0
+    for p in prange(parts):
+        hi = N if p == parts - 1 else 4 * ((p + 1) * groups // parts)
+        ninf += _ewm_mean_series(xt, outt, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row,
+                                 w_star, 4 * (p * groups // parts), hi)
     return ninf
 
 
@@ -355,11 +458,6 @@ def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
     st[0, 2], st[0, 3], st[1, 2], st[1, 3] = m0, w0, m1, w1
     st[2, 2], st[2, 3], st[3, 2], st[3, 3] = m2, w2, m3, w3
     st[0, 4], st[1, 4], st[2, 4], st[3, 4] = q0, q1, q2, q3
-
-
-@njit(inline="always")
-def _finite(v):
-    return abs(v) < np.inf
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
@@ -911,15 +1009,44 @@ def decays(dt, neg_scale, out):
         out[k] = _decay(dt[k], neg_scale)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def stamp_decays(stamps, unit_ns, neg_scale, out):
+@njit(inline="always")
+def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
+    """:func:`stamp_decays` for rows ``lo:hi`` (lo >= 1): (-1, 0) or the first problem.
+
+    A small direct-mapped memo of steps already seen saves the exp2 for
+    repeated steps (a daily index has a handful of distinct steps); it
+    returns the very value the formula gives.
+    """
+    nat = np.iinfo(np.int64).min
+    keys = np.full(64, -1, dtype=np.int64)
+    vals = np.empty(64)
+    for i in range(lo, hi):
+        t = stamps[i]
+        if t == nat:
+            return i, 1
+        step = t - stamps[i - 1]
+        if step < 0:
+            return i, 2
+        slot = step & 63
+        if keys[slot] == step:
+            out[i] = vals[slot]
+        else:
+            v = _decay(np.float64(step * unit_ns), neg_scale)
+            keys[slot] = step
+            vals[slot] = v
+            out[i] = v
+    return -1, 0
+
+
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def stamp_decays(stamps, unit_ns, neg_scale, out, parts):
     """Per-row decays of int64 time stamps in one pass, checking them on the way.
 
     ``out[0] = 1`` and ``out[i] = 0.5 ** ((t_i − t_{i−1}) / halflife)``, the
     steps taken in nanoseconds (``unit_ns`` per stamp unit) whatever the unit,
-    so that every path computes the same decays bit for bit. Returns
-    ``(-1, 0)``, or ``(i, 1)`` for a NaT at row i, ``(i, 2)`` when row i comes
-    before row i − 1.
+    so that every path computes the same decays bit for bit; ``parts`` row
+    ranges in parallel. Returns ``(-1, 0)``, or ``(i, 1)`` for the first NaT
+    at row i, ``(i, 2)`` when row i comes before row i − 1.
     """
     nat = np.iinfo(np.int64).min
     n = stamps.size
@@ -928,12 +1055,13 @@ def stamp_decays(stamps, unit_ns, neg_scale, out):
     if stamps[0] == nat:
         return 0, 1
     out[0] = 1.0
-    for i in range(1, n):
-        t = stamps[i]
-        if t == nat:
-            return i, 1
-        step = t - stamps[i - 1]
-        if step < 0:
-            return i, 2
-        out[i] = _decay(np.float64(step * unit_ns), neg_scale)
+    where = np.full(parts, -1, dtype=np.int64)
+    code = np.zeros(parts, dtype=np.int64)
+    for p in prange(parts):
+        lo = max(1, p * n // parts)
+        hi = (p + 1) * n // parts
+        where[p], code[p] = _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi)
+    for p in range(parts):
+        if code[p]:
+            return where[p], code[p]
     return -1, 0

@@ -261,8 +261,13 @@ class DataFrameAccessor(_Base):
     def _apply_many(self, func, numeric_only) -> list[pd.DataFrame]:
         """Run ``func`` (2-D block -> tuple of 2-D results) once per dtype block; one frame per result."""
         df = self._obj
-        parts = [(pos, func(df.iloc[:, pos].to_numpy(dtype=dtype, na_value=np.nan)))
-                 for dtype, pos in self._blocks(numeric_only).items()]
+
+        def block(dtype, pos):
+            # every column at once: no take() copy (a float frame's values are then a view of its block)
+            sub = df if len(pos) == df.shape[1] else df.iloc[:, pos]
+            return sub.to_numpy(dtype=dtype, na_value=np.nan)
+
+        parts = [(pos, func(block(dtype, pos))) for dtype, pos in self._blocks(numeric_only).items()]
         order = np.argsort([p for pos, _ in parts for p in pos], kind="stable")
         frames = []
         for k in range(len(parts[0][1]) if parts else 1):

@@ -202,7 +202,7 @@ def time_decay(times, halflife, n: int) -> np.ndarray:
         unit_ns = int(np.timedelta64(1, unit) / np.timedelta64(1, "ns"))
         decay = np.empty(n, dtype=np.float64)
         where, code = _kernels().stamp_decays(np.ascontiguousarray(arr).view(np.int64), unit_ns,
-                                              -1.0 / _halflife_ns(halflife), decay)
+                                              -1.0 / _halflife_ns(halflife), decay, _threads() if n >= 1 << 16 else 1)
         if code == 1:
             raise ValueError(f"times must not contain NaT, found one at position {where}")
         if code == 2:
@@ -305,7 +305,8 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
     ``source`` (the caller's array; default ``x2``) and ``state`` must be
     considered spoiled.
     """
-    out = np.empty(x2.shape, dtype=x2.dtype)
+    column_major = x2.shape[1] > 1 and x2.flags.f_contiguous and not x2.flags.c_contiguous
+    out = np.empty(x2.shape, dtype=x2.dtype, order="F" if column_major else "C")  # the input's layout
     if x2.size == 0:
         return out
     if state is None:
@@ -317,7 +318,10 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
     args = (x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
     w_star = 1.0 if timed else steady_weight(opts.beta, opts.adjust)  # unused on the timed paths
     threads = _threads()
-    if x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous:
+    if column_major:  # each series contiguous (a DataFrame's block): series side by side, same result
+        targs = (x2.T, out.T) + args[2:]
+        ninf = k.ewm_mean_series(*targs, w_star, threads if x2.size >= 1 << 18 else 1)
+    elif x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous:
         ninf = k.ewm_mean_1d(*args, w_star, threads)  # one long series: blocks side by side, same result
     elif threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
         ninf = k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
