@@ -475,8 +475,10 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
     T = x.shape[0]
     nb = _LANES * parts
     size = T // nb
+    if size == 0:  # too short to cut: all of it is the tail
+        nb = 0
     st = np.empty((nb, 5))
-    for p in prange(parts):
+    for p in prange(parts if nb else 0):
         _lanes(x, out, beta, dec, timed, adjust, ignore_na, w_star, p * _LANES * size, size,
                st[p * _LANES:(p + 1) * _LANES])
     fast = not timed and w_star == w_star
@@ -822,10 +824,12 @@ def ewm_cov_1d(x2, y2, out2, beta, decay, timed, adjust, ignore_na, minp, bias,
     T = x.shape[0]
     nb = _LANES * parts
     size = T // nb
+    if size == 0:  # too short to cut: all of it is the tail
+        nb = 0
     steady = np.array(steady_cov(beta, adjust)) if not timed else np.full(3, NAN)
     s1, s2, s3 = steady[0], steady[1], steady[2]
     st = np.empty((nb, 13))
-    if size > 0:
+    if nb:
         for p in prange(parts):
             _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, root, steady,
                        p * _LANES * size, size, st[p * _LANES:(p + 1) * _LANES])
