@@ -39,21 +39,24 @@ class Unwrapped:
             return pd.DataFrame(out, index=self.index, columns=self.columns)
         return out[:, 0] if self.ndim == 1 else out
 
-    def wrap_fields(self, fields: dict) -> pd.DataFrame:
-        """Several 2-D results as one DataFrame: columns ``field`` (one series) or ``(field, column)``."""
-        index = self.index if self.index is not None else pd.RangeIndex(next(iter(fields.values())).shape[0])
+    def wrap_block(self, block: np.ndarray, names) -> pd.DataFrame:
+        """Several results side by side in one ``(T, k·N)`` block (field k in columns k·N:(k+1)·N) as one
+        DataFrame, columns ``field`` (one series) or ``(field, column)``.
+
+        pandas keeps the block as it is, without copying (building it field by field, or a concat of
+        frames, would copy); only a MultiIndex of columns takes a concat.
+        """
+        names = list(names)
+        N = self.values.shape[1]
+        index = self.index if self.index is not None else pd.RangeIndex(block.shape[0])
         if self.kind == "series" or (self.kind == "array" and self.ndim == 1):
-            return pd.DataFrame({k: v[:, 0] for k, v in fields.items()}, index=index)
-        cols = self.columns if self.kind == "frame" else pd.RangeIndex(self.values.shape[1])
+            return pd.DataFrame(block, index=index, columns=names, copy=False)
+        cols = self.columns if self.kind == "frame" else pd.RangeIndex(N)
         if isinstance(cols, pd.MultiIndex):
-            parts = {k: pd.DataFrame(v, index=index, columns=cols) for k, v in fields.items()}
+            parts = {k: pd.DataFrame(block[:, i * N:(i + 1) * N], index=index, columns=cols)
+                     for i, k in enumerate(names)}
             return pd.concat(parts, axis=1)
-        # one block, filled in place: pandas keeps it without copying (a concat of frames would copy twice)
-        T, N = self.values.shape
-        block = np.empty((T, len(fields) * N))
-        for k, v in enumerate(fields.values()):
-            block[:, k * N:(k + 1) * N] = v
-        columns = pd.MultiIndex.from_product([list(fields), cols], names=[None, cols.name])
+        columns = pd.MultiIndex.from_product([names, cols], names=[None, cols.name])
         return pd.DataFrame(block, index=index, columns=columns, copy=False)
 
 

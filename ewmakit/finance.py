@@ -14,8 +14,8 @@ function           recursion                                      reference it e
 
 Inputs are Series, DataFrames (column by column) or arrays (1-D, or 2-D with
 time along axis 0); outputs keep the index and columns. Every smoothing runs
-through :func:`ewmakit._kernels.ewm_mean`; an SMA seed is a start state handed
-to it, not another loop.
+the update of :func:`ewmakit._kernels.ewm_mean` (MACD's three in one fused
+pass); an SMA seed is a start state handed to it.
 """
 
 from __future__ import annotations
@@ -172,6 +172,12 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
     12/26/9) the outputs agree to 1e-7; TA-Lib's first rows are not a
     textbook EMA.
 
+    The three are computed in one pass over the prices (both EMAs, the line,
+    its EMA and the histogram block of rows by block of rows, written
+    straight into the result) and equal, bit for bit, the composition
+    ``line = ema(x, fast) - ema(x, slow)``, ``ema(line, signal)`` and their
+    difference, whatever the missing values.
+
     Examples
     --------
     >>> out = macd(np.linspace(1.0, 2.0, 40), 3, 6, 2)
@@ -183,14 +189,40 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
         raise ValueError(f"fast must be smaller than slow, got fast={fast}, slow={slow}")
     seed = _check_seed(seed)
     u = Unwrapped(close, "close")
+    return u.wrap_block(_macd(u.values, fast, slow, signal, seed), ("macd", "signal", "hist"))
 
-    def compute(v):
+
+def _finance_kernels():
+    # numba is imported on first use, so ``import ewmakit`` stays fast (as core._kernels)
+    from . import _finance_kernels
+
+    return _finance_kernels
+
+
+def _macd(v, fast, slow, signal, seed):
+    """Line, signal and histogram side by side in one (T, 3N) block.
+
+    The fused kernel (:mod:`ewmakit._finance_kernels`, one pass) gives, bit for
+    bit, the composition it replaces: ``_smooth`` fast minus ``_smooth`` slow,
+    ``_smooth`` of that line, and the difference (same EMA arithmetic, same
+    seeds). One long series still takes that composition, whose EMAs then run
+    on the multi-lane 1-D kernel.
+    """
+    T, N = v.shape
+    if N == 1 and T >= core._LONG:  # one long series: three passes of the multi-lane 1-D EMA kernel are faster
         line = _smooth(v, beta_from_window(fast), fast, seed) - _smooth(v, beta_from_window(slow), slow, seed)
         sig = _smooth(line, beta_from_window(signal), signal, seed)
-        return line, sig, line - sig
-
-    line, sig, hist = compute(u.values)
-    return u.wrap_fields({"macd": line, "signal": sig, "hist": hist})
+        return np.concatenate([line, sig, line - sig], axis=1)
+    out = np.empty((T, 3 * N))
+    if T and N:
+        k = _finance_kernels()
+        args = (np.ascontiguousarray(v), out, np.array([beta_from_window(n) for n in (fast, slow, signal)]),
+                np.array([fast, slow, signal], dtype=np.int64), seed == "sma")
+        parts = _parts(N)  # one range: in this thread (a parallel launch would wake the pool for nothing)
+        ninf = k.macd_panel(*args, parts) if parts > 1 else k._macd_cols(*args, 0, N)
+        if ninf:  # the line overflowed to ±inf: smoothing it alone would have refused it
+            core._check_finite(out[:, :N], "x")
+    return out
 
 
 def rsi(close, window=14, *, seed="sma"):

@@ -156,6 +156,187 @@ def test_dataframe_input_is_column_wise(panel):
     assert_same(m[("macd", "GLD")], F.macd(panel["GLD"])["macd"], rtol=0)
 
 
+# --------------------------------------------------------------------------- MACD: bit for bit the composed EMAs
+#
+# macd runs one fused kernel; it must give exactly (every bit, the sign of
+# zero included) what composing ema() gives: EMA(fast) - EMA(slow), the signal
+# EMA of that line (SMA-seeded with its first `signal` values), line - signal.
+
+
+def _composed_macd(v, fast, slow, signal, seed):
+    """(line, signal, hist) of a 2-D float64 array through ema() alone (the composition macd fuses)."""
+    line = F.ema(v, fast, seed=seed) - F.ema(v, slow, seed=seed)
+    sig = F.ema(line, signal, seed=seed)
+    return line, sig, line - sig
+
+
+def _expected_macd_frame(x, fast, slow, signal, seed):
+    """The frame macd must return: values from :func:`_composed_macd`, labels as the input's."""
+    if isinstance(x, (pd.Series, pd.DataFrame)):
+        index = x.index
+        v = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        v = np.asarray(x, dtype=np.float64)
+        index = pd.RangeIndex(v.shape[0])
+    one = v.ndim == 1
+    line, sig, hist = _composed_macd(v[:, None] if one else v, fast, slow, signal, seed)
+    fields = {"macd": line, "signal": sig, "hist": hist}
+    if one:
+        return pd.DataFrame({k: a[:, 0] for k, a in fields.items()}, index=index)
+    cols = x.columns if isinstance(x, pd.DataFrame) else pd.RangeIndex(v.shape[1])
+    return pd.concat({k: pd.DataFrame(a, index=index, columns=cols) for k, a in fields.items()}, axis=1)
+
+
+def assert_bits(actual, expected):
+    """Same shape, NaN at the same places, and every other value identical to the bit (-0.0 != 0.0)."""
+    a, e = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    assert a.shape == e.shape
+    nan_a, nan_e = np.isnan(a), np.isnan(e)
+    np.testing.assert_array_equal(nan_a, nan_e, err_msg="NaN pattern differs")
+    np.testing.assert_array_equal(a.view(np.int64)[~nan_a], e.view(np.int64)[~nan_e], err_msg="bits differ")
+
+
+def assert_macd_pinned(x, fast=12, slow=26, signal=9, seed="sma"):
+    out = F.macd(x, fast, slow, signal, seed=seed)
+    expected = _expected_macd_frame(x, fast, slow, signal, seed)
+    pd.testing.assert_frame_equal(out, expected, check_exact=True)
+    assert_bits(out.to_numpy(), expected.to_numpy())
+    return out
+
+
+def _nasty_panel(T, N, fast, slow, signal, seed=0):
+    """Random-walk closes with every kind of hole: random NaNs, leading NaNs, gaps, columns that never
+    seed, all-NaN, constant, signed zeros, sparse, negative, huge and tiny magnitudes."""
+    rng = np.random.default_rng(seed)
+    v = 100 * np.exp(np.cumsum(rng.normal(0, 0.02, size=(T, N)), axis=0))
+    v[rng.random((T, N)) < 0.03] = np.nan
+    specials = [
+        lambda c: c.__setitem__(slice(0, min(T, 3 * slow)), np.nan),        # late start
+        lambda c: c.__setitem__(slice(None), np.nan),                        # never observed
+        lambda c: _keep(c, slow - 1, rng),                                   # slow EMA never seeds
+        lambda c: _slow_seed_at(c, T - signal + 1, slow),                    # signal never seeds
+        lambda c: _slow_seed_at(c, T - signal, slow),                        # signal seeds on the last row
+        lambda c: [c.__setitem__(slice(s, s + 40), np.nan) for s in range(10, T, 90)],  # long gaps
+        lambda c: c.__setitem__(slice(None), 7.25),                          # constant
+        lambda c: c.__setitem__(slice(None), rng.choice([0.0, -0.0, np.nan], size=T, p=[.45, .45, .1])),
+        lambda c: c.__setitem__(slice(None), np.where(np.arange(T) < fast, -0.0, 0.0)),  # -0.0 line, +0.0 sums
+        lambda c: c.__setitem__(rng.random(T) < 0.9, np.nan),                # sparse
+        lambda c: c.__setitem__(slice(T // 2, None), np.nan),                # stops half-way
+        lambda c: c.__setitem__(slice(None), -c),                            # negative
+        lambda c: c.__setitem__(slice(None), c * 1e280),                     # huge
+        lambda c: c.__setitem__(slice(None), c * 1e-310),                    # subnormal
+        lambda c: c.__setitem__(slice(None), np.where(np.arange(T) % 2, -1.0, 1.0) * 1e300),  # alternating
+    ]
+    for j, f in enumerate(specials[:N]):
+        f(v[:, j])
+    return v
+
+
+def _slow_seed_at(col, r, slow):
+    """Leave only the `slow` observations ending at row r, so that the line starts there (has T − r values)."""
+    keep = np.zeros(col.size, dtype=bool)
+    keep[max(r - slow + 1, 0):max(r + 1, 0)] = True
+    col[~keep] = np.nan
+    col[keep] = np.where(np.isnan(col[keep]), 50.0, col[keep])
+
+
+def _keep(col, k, rng):
+    """Leave exactly k observations (scattered) in col (fewer if it has fewer)."""
+    obs = np.flatnonzero(~np.isnan(col))
+    drop = obs[k:] if len(obs) <= k else np.sort(rng.choice(obs, size=len(obs) - k, replace=False))
+    col[drop] = np.nan
+
+
+_MACD_WINDOWS = [(12, 26, 9), (3, 6, 4), (1, 2, 1), (2, 3, 1), (5, 40, 20)]
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+@pytest.mark.parametrize("windows", _MACD_WINDOWS)
+def test_macd_bit_identical_to_composed_emas_on_nasty_panels(windows, seed):
+    for T, N in [(300, 16), (97, 3), (1, 16)]:
+        v = _nasty_panel(T, N, *windows)
+        assert_macd_pinned(v, *windows, seed=seed)
+        assert_macd_pinned(np.asfortranarray(v), *windows, seed=seed)
+        for j in range(N):  # one series at a time: 1-D arrays and Series
+            assert_macd_pinned(v[:, j], *windows, seed=seed)
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_macd_bit_identical_on_wide_panel(seed):
+    v = _nasty_panel(1600, 700, 12, 26, 9, seed=5)  # wide: column ranges in parallel, several row blocks
+    assert_macd_pinned(v, seed=seed)
+    assert_macd_pinned(v[:, :300], 3, 6, 4, seed=seed)
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_macd_bit_identical_with_rare_gaps(seed):
+    # mostly clean columns, so the kernel's row-by-row fast path runs, and leaves it (and comes back)
+    # at isolated NaNs, placed in and around the 32-row blocks, in several tiles of both column ranges
+    rng = np.random.default_rng(11)
+    T, N = 700, 1200
+    v = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, size=(T, N)), axis=0))
+    for r, c in [(31, 5), (32, 5), (33, 700), (63, 600), (64, 1100), (100, 0), (101, 0), (250, 513), (511, 599),
+                 (512, 1199), (699, 300), (40, 1024), (41, 1025), (95, 7), (200, 7)]:
+        v[r, c] = np.nan
+    v[rng.integers(0, T, 20), rng.integers(0, N, 20)] = np.nan
+    v[:200, 900] = np.nan    # listed late
+    v[500:, 650] = np.nan    # delisted
+    v[300:340, 20] = np.nan  # a long gap
+    assert_macd_pinned(v, seed=seed)
+    assert_macd_pinned(v[:, :40], 3, 6, 4, seed=seed)
+    assert_macd_pinned(v[:, 5], seed=seed)
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_macd_line_overflow_raises_as_composed(seed):
+    # closes near the float range: the line (fast − slow) overflows to −inf, which the signal EMA refuses
+    x = np.where(np.arange(200) < 100, 1.7e308, -1.7e308)
+    with pytest.raises(ValueError, match="finite") as composed, np.errstate(over="ignore"):
+        _composed_macd(np.column_stack([x, np.ones(200)]), 1, 26, 9, seed)
+    with pytest.raises(ValueError, match="finite") as fused:
+        F.macd(np.column_stack([x, np.ones(200)]), 1, 26, 9, seed=seed)
+    assert str(fused.value) == str(composed.value)
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_macd_bit_identical_on_long_series(seed):
+    rng = np.random.default_rng(2)
+    c = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, size=40_000)))
+    c[rng.random(c.size) < 0.02] = np.nan
+    c[:100] = np.nan
+    s = pd.Series(c, index=pd.date_range("1900-01-01", periods=c.size, freq="D"), name="Close")
+    assert_macd_pinned(s, seed=seed)  # one series of 2**15 rows or more: the EMAs' multi-lane kernel
+    assert_macd_pinned(c[::2], 5, 35, 5, seed=seed)  # a strided view of 20000 rows: the fused kernel
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_macd_bit_identical_on_every_input_kind(seed, spy):
+    close = spy["Close"]
+    assert_macd_pinned(close, seed=seed)                                     # Series (named, dated)
+    assert_macd_pinned(close.to_numpy().astype(np.float32), seed=seed)      # float32
+    assert_macd_pinned(list(close.to_numpy()[:60]), 3, 6, 4, seed=seed)     # list
+    assert_macd_pinned(np.arange(50) % 7, 2, 5, 3, seed=seed)               # integers
+    v = _nasty_panel(len(close), 6, 12, 26, 9)
+    frame = pd.DataFrame(v, index=close.index, columns=pd.Index(list("abcdef"), name="ticker"))
+    assert_macd_pinned(frame, seed=seed)                                     # DataFrame, C-ordered values
+    assert_macd_pinned(pd.DataFrame({c: frame[c] for c in frame}), seed=seed)  # F-ordered values
+    assert_macd_pinned(frame.astype(np.float32), seed=seed)                 # float32 columns
+    multi = frame.set_axis(pd.MultiIndex.from_product([["x", "y"], [1, 2, 3]]), axis=1)
+    assert_macd_pinned(multi, seed=seed)                                     # MultiIndex columns
+    assert_macd_pinned(frame.iloc[:, :1], seed=seed)                         # one column
+
+
+@pytest.mark.parametrize("seed", ["sma", "first"])
+@pytest.mark.parametrize("T", [0, 1, 2, 5, 8, 25, 26, 33, 34, 35])
+def test_macd_bit_identical_on_tiny_inputs(T, seed):
+    v = _nasty_panel(max(T, 1), 4, 12, 26, 9, seed=T)[:T]
+    v[:, 3] = np.linspace(1.0, 2.0, T)  # one clean column
+    assert_macd_pinned(v, seed=seed)
+    assert_macd_pinned(v[:, 3], seed=seed)
+    assert_macd_pinned(pd.Series(v[:, 3], dtype=float), seed=seed)
+    assert_macd_pinned(np.empty((T, 0)), seed=seed)
+
+
 # --------------------------------------------------------------------------- RiskMetrics
 
 
