@@ -478,9 +478,10 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
     if size == 0:  # too short to cut: all of it is the tail
         nb = 0
     st = np.empty((nb, 5))
-    for p in prange(parts if nb else 0):
-        _lanes(x, out, beta, dec, timed, adjust, ignore_na, w_star, p * _LANES * size, size,
-               st[p * _LANES:(p + 1) * _LANES])
+    if nb:
+        for p in prange(parts):
+            _lanes(x, out, beta, dec, timed, adjust, ignore_na, w_star, p * _LANES * size, size,
+                   st[p * _LANES:(p + 1) * _LANES])
     fast = not timed and w_star == w_star
     c_old, c_new = _steady_coefs(beta, adjust, w_star)
     nw_const = 1.0 if adjust else 1.0 - beta

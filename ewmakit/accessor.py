@@ -249,13 +249,17 @@ class DataFrameAccessor(_Base):
         """Positions of the numeric columns grouped by result dtype."""
         df = self._obj
         dtypes = list(df.dtypes)
-        bad = [df.columns[i] for i, dt in enumerate(dtypes) if not _is_numeric(dt)]
+        kinds = {}  # each distinct dtype judged once (a wide frame has thousands of columns, a few dtypes)
+        for dt in dtypes:
+            if dt not in kinds:
+                kinds[dt] = _float_dtype(dt) if _is_numeric(dt) else None
+        bad = [df.columns[i] for i, dt in enumerate(dtypes) if kinds[dt] is None]
         if bad and not numeric_only:
             raise TypeError(f"non-numeric columns {bad!r}: drop them or pass numeric_only=True")
         groups: dict[np.dtype, list[int]] = {}
         for i, dt in enumerate(dtypes):
-            if _is_numeric(dt):
-                groups.setdefault(_float_dtype(dt), []).append(i)
+            if kinds[dt] is not None:
+                groups.setdefault(kinds[dt], []).append(i)
         return groups
 
     def _apply_many(self, func, numeric_only) -> list[pd.DataFrame]:
