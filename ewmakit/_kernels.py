@@ -409,6 +409,8 @@ def _lane(m, w, q, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new):
     """One row of a started series: (mean, weight, NaN rows so far) -> new ones, as :func:`_step`."""
     if fast & (cur == cur) & (w == w_star):
         m = m if m == cur else m * c_old + cur * c_new
+    elif (not fast) & (not adjust) & (cur == cur) & (w == 1.0):  # a decay per row, unit weight: as _step
+        m = _mean_update(m, cur, 1.0 * d, nw)
     else:
         q += cur != cur
         m, w, _ = _step(m, w, 1, cur, d, nw, adjust, ignore_na)
@@ -431,7 +433,6 @@ def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
     fast = not timed and w_star == w_star
     c_old, c_new = _steady_coefs(beta, adjust, w_star)
     nw = 1.0 if adjust else 1.0 - beta
-    d0 = d1 = d2 = d3 = beta
     s1, s2, s3 = s0 + size, s0 + 2 * size, s0 + 3 * size
     m0, w0 = _guess(x, s0, w_star)
     m1, w1 = _guess(x, s1, w_star)
@@ -440,21 +441,35 @@ def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
     st[0, 0], st[0, 1], st[1, 0], st[1, 1] = m0, w0, m1, w1
     st[2, 0], st[2, 1], st[3, 0], st[3, 1] = m2, w2, m3, w3
     q0 = q1 = q2 = q3 = 0
-    for i in range(size):
-        if timed:
+    if timed:  # a decay per row: two loops, so that neither tests `timed` per row
+        for i in range(size):
             d0, d1, d2, d3 = decay[s0 + i], decay[s1 + i], decay[s2 + i], decay[s3 + i]
-        m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), d0, nw if adjust or not timed else 1.0 - d0,
-                           adjust, ignore_na, fast, w_star, c_old, c_new)
-        out[s0 + i] = m0
-        m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), d1, nw if adjust or not timed else 1.0 - d1,
-                           adjust, ignore_na, fast, w_star, c_old, c_new)
-        out[s1 + i] = m1
-        m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), d2, nw if adjust or not timed else 1.0 - d2,
-                           adjust, ignore_na, fast, w_star, c_old, c_new)
-        out[s2 + i] = m2
-        m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), d3, nw if adjust or not timed else 1.0 - d3,
-                           adjust, ignore_na, fast, w_star, c_old, c_new)
-        out[s3 + i] = m3
+            m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), d0, 1.0 if adjust else 1.0 - d0,
+                               adjust, ignore_na, False, w_star, c_old, c_new)
+            out[s0 + i] = m0
+            m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), d1, 1.0 if adjust else 1.0 - d1,
+                               adjust, ignore_na, False, w_star, c_old, c_new)
+            out[s1 + i] = m1
+            m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), d2, 1.0 if adjust else 1.0 - d2,
+                               adjust, ignore_na, False, w_star, c_old, c_new)
+            out[s2 + i] = m2
+            m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), d3, 1.0 if adjust else 1.0 - d3,
+                               adjust, ignore_na, False, w_star, c_old, c_new)
+            out[s3 + i] = m3
+    else:
+        for i in range(size):
+            m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), beta, nw, adjust, ignore_na, fast, w_star,
+                               c_old, c_new)
+            out[s0 + i] = m0
+            m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), beta, nw, adjust, ignore_na, fast, w_star,
+                               c_old, c_new)
+            out[s1 + i] = m1
+            m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), beta, nw, adjust, ignore_na, fast, w_star,
+                               c_old, c_new)
+            out[s2 + i] = m2
+            m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), beta, nw, adjust, ignore_na, fast, w_star,
+                               c_old, c_new)
+            out[s3 + i] = m3
     st[0, 2], st[0, 3], st[1, 2], st[1, 3] = m0, w0, m1, w1
     st[2, 2], st[2, 3], st[3, 2], st[3, 3] = m2, w2, m3, w3
     st[0, 4], st[1, 4], st[2, 4], st[3, 4] = q0, q1, q2, q3
@@ -527,6 +542,14 @@ def _comoment(cx, cy, ow, nw, mx, my, c, same):
     Returns the new (mean_x, mean_y, cov).
     """
     tw = ow + nw
+    if tw == 1.0:  # v / 1.0 == v exactly: the usual case (no adjust, β >= 0.5) needs no division
+        nmx = mx if mx == cx else ow * mx + nw * cx
+        if same:
+            nmy = nmx
+        else:
+            nmy = my if my == cy else ow * my + nw * cy
+        nc = ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))
+        return nmx, nmy, nc
     nmx = mx if mx == cx else (ow * mx + nw * cx) / tw
     if same:
         nmy = nmx
@@ -784,25 +807,55 @@ def _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, roo
     mx2, my2, c2, sw2, sq2, ow2 = c
     mx3, my3, c3, sw3, sq3, ow3 = e
     q0 = q1 = q2 = q3 = 0
-    for i in range(size):
-        if timed:
+    d0 = d1 = d2 = d3 = beta
+    n0 = n1 = n2 = n3 = nw
+    if timed:  # a decay per row: two copies of the loop, so that neither tests `timed` per row
+        for i in range(size):
             d0, d1, d2, d3 = decay[s0 + i], decay[b1 + i], decay[b2 + i], decay[b3 + i]
-        mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
-                                                    np.float64(y[s0 + i]), d0, nw if adjust or not timed else 1.0 - d0,
-                                                    adjust, ignore_na, same, s1, s2, s3)
-        out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1, root)
-        mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
-                                                    np.float64(y[b1 + i]), d1, nw if adjust or not timed else 1.0 - d1,
-                                                    adjust, ignore_na, same, s1, s2, s3)
-        out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1, root)
-        mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
-                                                    np.float64(y[b2 + i]), d2, nw if adjust or not timed else 1.0 - d2,
-                                                    adjust, ignore_na, same, s1, s2, s3)
-        out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1, root)
-        mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
-                                                    np.float64(y[b3 + i]), d3, nw if adjust or not timed else 1.0 - d3,
-                                                    adjust, ignore_na, same, s1, s2, s3)
-        out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1, root)
+            if not adjust:
+                n0, n1, n2, n3 = 1.0 - d0, 1.0 - d1, 1.0 - d2, 1.0 - d3
+            mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
+                                                        np.float64(y[s0 + i]), d0, n0, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1,
+                                     root)
+            mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
+                                                        np.float64(y[b1 + i]), d1, n1, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1,
+                                     root)
+            mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
+                                                        np.float64(y[b2 + i]), d2, n2, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1,
+                                     root)
+            mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
+                                                        np.float64(y[b3 + i]), d3, n3, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1,
+                                     root)
+    else:
+        for i in range(size):
+            mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
+                                                        np.float64(y[s0 + i]), d0, n0, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1,
+                                     root)
+            mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
+                                                        np.float64(y[b1 + i]), d1, n1, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1,
+                                     root)
+            mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
+                                                        np.float64(y[b2 + i]), d2, n2, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1,
+                                     root)
+            mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
+                                                        np.float64(y[b3 + i]), d3, n3, adjust, ignore_na, same,
+                                                        s1, s2, s3)
+            out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1,
+                                     root)
     ends = ((mx0, my0, c0, sw0, sq0, ow0), (mx1, my1, c1, sw1, sq1, ow1), (mx2, my2, c2, sw2, sq2, ow2),
             (mx3, my3, c3, sw3, sq3, ow3))
     for k in range(4):
@@ -1018,13 +1071,15 @@ def decays(dt, neg_scale, out):
 def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
     """:func:`stamp_decays` for rows ``lo:hi`` (lo >= 1): (-1, 0) or the first problem.
 
-    A small direct-mapped memo of steps already seen saves the exp2 for
-    repeated steps (a daily index has a handful of distinct steps); it
-    returns the very value the formula gives.
+    A small memo of the steps already seen saves the exp2 of repeated steps
+    (real indexes have a handful of distinct steps) and returns the very
+    value the formula gives: 256 slots, a step hashed to one (Fibonacci
+    hashing: steps in ns are multiples of 10**9) and looked up there and in
+    the next three.
     """
     nat = np.iinfo(np.int64).min
-    keys = np.full(64, -1, dtype=np.int64)
-    vals = np.empty(64)
+    keys = np.full(259, -1, dtype=np.int64)
+    vals = np.empty(259)
     for i in range(lo, hi):
         t = stamps[i]
         if t == nat:
@@ -1032,14 +1087,27 @@ def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
         step = t - stamps[i - 1]
         if step < 0:
             return i, 2
-        slot = step & 63
-        if keys[slot] == step:
-            out[i] = vals[slot]
-        else:
-            v = _decay(np.float64(step * unit_ns), neg_scale)
-            keys[slot] = step
-            vals[slot] = v
-            out[i] = v
+        h = ((step * -7046029254386353131) >> 56) & 255
+        if keys[h] == step:
+            out[i] = vals[h]
+            continue
+        found = False
+        for k in range(h + 1, h + 4):
+            if keys[k] == step:
+                out[i] = vals[k]
+                found = True
+                break
+        if found:
+            continue
+        v = _decay(np.float64(step * unit_ns), neg_scale)
+        out[i] = v
+        slot = h
+        for k in range(h, h + 4):
+            if keys[k] == -1:
+                slot = k
+                break
+        keys[slot] = step
+        vals[slot] = v
     return -1, 0
 
 
