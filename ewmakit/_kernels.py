@@ -769,151 +769,75 @@ def ewm_cov_parallel(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bia
 
 
 @njit(inline="always")
-def _cov_lane(mx, my, c, sw, sw2, ow, q, cx, cy, d, nw, adjust, ignore_na, same, s1, s2, s3):
-    """One row of a started pair (see :func:`_lane`): :func:`_cov_step`, the weights kept when steady."""
-    if (cx == cx) & (cy == cy) & (sw == s1) & (sw2 == s2) & (ow == s3):
-        mx, my, c = _comoment(cx, cy, ow * d, nw, mx, my, c, same)
-    else:
-        q += not ((cx == cx) and (cy == cy))
-        mx, my, c, sw, sw2, ow, _ = _cov_step(mx, my, c, sw, sw2, ow, 1, cx, cy, d, nw, adjust, ignore_na, same)
-    return mx, my, c, sw, sw2, ow, q
-
-
-@njit(inline="always")
 def _cov_guess(x, y, s, s1, s2, s3):
     """A start state for the block at ``s``: its first values (0 if NaN), no co-moment, the steady weights."""
-    cx, cy = np.float64(x[s]), np.float64(y[s])
+    cx, cy = np.float64(x[s, 0]), np.float64(y[s, 0])
     if s1 == s1:
         return (cx if cx == cx else 0.0), (cy if cy == cy else 0.0), 0.0, s1, s2, s3
     return (cx if cx == cx else 0.0), (cy if cy == cy else 0.0), 0.0, 1.0, 1.0, 1.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, root, steady, s0, size, st):
-    """:func:`_lanes` for the covariance: st[k] = (6 guessed, 6 end values, NaN rows)."""
-    s1, s2, s3 = steady[0], steady[1], steady[2]
-    factor = _debias(s1, s2, bias)
-    nw = 1.0 if adjust else 1.0 - beta
-    d0 = d1 = d2 = d3 = beta
-    b1, b2, b3 = s0 + size, s0 + 2 * size, s0 + 3 * size
-    a = _cov_guess(x, y, s0, s1, s2, s3)
-    b = _cov_guess(x, y, b1, s1, s2, s3)
-    c = _cov_guess(x, y, b2, s1, s2, s3)
-    e = _cov_guess(x, y, b3, s1, s2, s3)
-    for k in range(6):
-        st[0, k], st[1, k], st[2, k], st[3, k] = a[k], b[k], c[k], e[k]
-    mx0, my0, c0, sw0, sq0, ow0 = a
-    mx1, my1, c1, sw1, sq1, ow1 = b
-    mx2, my2, c2, sw2, sq2, ow2 = c
-    mx3, my3, c3, sw3, sq3, ow3 = e
-    q0 = q1 = q2 = q3 = 0
-    d0 = d1 = d2 = d3 = beta
-    n0 = n1 = n2 = n3 = nw
-    if timed:  # a decay per row: two copies of the loop, so that neither tests `timed` per row
-        for i in range(size):
-            d0, d1, d2, d3 = decay[s0 + i], decay[b1 + i], decay[b2 + i], decay[b3 + i]
-            if not adjust:
-                n0, n1, n2, n3 = 1.0 - d0, 1.0 - d1, 1.0 - d2, 1.0 - d3
-            mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
-                                                        np.float64(y[s0 + i]), d0, n0, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1,
-                                     root)
-            mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
-                                                        np.float64(y[b1 + i]), d1, n1, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1,
-                                     root)
-            mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
-                                                        np.float64(y[b2 + i]), d2, n2, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1,
-                                     root)
-            mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
-                                                        np.float64(y[b3 + i]), d3, n3, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1,
-                                     root)
-    else:
-        for i in range(size):
-            mx0, my0, c0, sw0, sq0, ow0, q0 = _cov_lane(mx0, my0, c0, sw0, sq0, ow0, q0, np.float64(x[s0 + i]),
-                                                        np.float64(y[s0 + i]), d0, n0, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[s0 + i] = _cov_value(c0, factor if sw0 == s1 and sq0 == s2 else _debias(sw0, sq0, bias), 1, 1,
-                                     root)
-            mx1, my1, c1, sw1, sq1, ow1, q1 = _cov_lane(mx1, my1, c1, sw1, sq1, ow1, q1, np.float64(x[b1 + i]),
-                                                        np.float64(y[b1 + i]), d1, n1, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b1 + i] = _cov_value(c1, factor if sw1 == s1 and sq1 == s2 else _debias(sw1, sq1, bias), 1, 1,
-                                     root)
-            mx2, my2, c2, sw2, sq2, ow2, q2 = _cov_lane(mx2, my2, c2, sw2, sq2, ow2, q2, np.float64(x[b2 + i]),
-                                                        np.float64(y[b2 + i]), d2, n2, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b2 + i] = _cov_value(c2, factor if sw2 == s1 and sq2 == s2 else _debias(sw2, sq2, bias), 1, 1,
-                                     root)
-            mx3, my3, c3, sw3, sq3, ow3, q3 = _cov_lane(mx3, my3, c3, sw3, sq3, ow3, q3, np.float64(x[b3 + i]),
-                                                        np.float64(y[b3 + i]), d3, n3, adjust, ignore_na, same,
-                                                        s1, s2, s3)
-            out[b3 + i] = _cov_value(c3, factor if sw3 == s1 and sq3 == s2 else _debias(sw3, sq3, bias), 1, 1,
-                                     root)
-    ends = ((mx0, my0, c0, sw0, sq0, ow0), (mx1, my1, c1, sw1, sq1, ow1), (mx2, my2, c2, sw2, sq2, ow2),
-            (mx3, my3, c3, sw3, sq3, ow3))
-    for k in range(4):
-        for v in range(6):
-            st[k, 6 + v] = ends[k][v]
-    st[0, 12], st[1, 12], st[2, 12], st[3, 12] = q0, q1, q2, q3
+_GUESSED = 1 << 40  # observations a guessed state claims, so that it shows every row (never reached)
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def ewm_cov_1d(x2, y2, out2, beta, decay, timed, adjust, ignore_na, minp, bias,
+def ewm_cov_1d(x, y, out, beta, decay, timed, adjust, ignore_na, minp, bias,
                mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs, same, root, parts):
-    """:func:`ewm_cov` of one long pair of series (C-contiguous (T, 1) arrays), bit for bit.
+    """:func:`ewm_cov` of one long pair of series, bit for bit: one block per thread.
 
-    Blocks walked side by side from guessed states, then re-walked from the
-    true state until they meet, as :func:`ewm_mean_1d`.
+    Each block is walked by the single-series loop (:func:`_cov_1col`) from a
+    guessed state, then re-walked from the true state until the two agree, as
+    :func:`ewm_mean_1d` does. (Four blocks per thread side by side, as for
+    the mean, were slower here: the covariance step is too long to overlap.)
     """
-    x = x2.reshape(x2.shape[0])
-    y = y2.reshape(y2.shape[0])
-    out = out2.reshape(out2.shape[0])
     T = x.shape[0]
-    nb = _LANES * parts
-    size = T // nb
-    if size == 0:  # too short to cut: all of it is the tail
-        nb = 0
+    size = T // parts
+    nb = parts if size > 0 else 0
     steady = np.array(steady_cov(beta, adjust)) if not timed else np.full(3, NAN)
     s1, s2, s3 = steady[0], steady[1], steady[2]
     st = np.empty((nb, 13))
     if nb:
         for p in prange(parts):
-            _cov_lanes(x, y, out, beta, decay, timed, adjust, ignore_na, bias, same, root, steady,
-                       p * _LANES * size, size, st[p * _LANES:(p + 1) * _LANES])
+            a = p * size
+            g = _cov_guess(x, y, a, s1, s2, s3)
+            m_x, m_y, c_, w1, w2, w3 = (np.full(1, g[0]), np.full(1, g[1]), np.full(1, g[2]), np.full(1, g[3]),
+                                        np.full(1, g[4]), np.full(1, g[5]))
+            n_ = np.full(1, _GUESSED, dtype=np.int64)
+            _cov_1col(x[a:a + size], y[a:a + size], out[a:a + size], beta, decay[a:a + size] if timed else decay,
+                      timed, adjust, ignore_na, 1, bias, m_x, m_y, c_, w1, w2, w3, n_, same, root)
+            for v in range(6):
+                st[p, v] = g[v]
+            st[p, 6], st[p, 7], st[p, 8], st[p, 9], st[p, 10], st[p, 11] = m_x[0], m_y[0], c_[0], w1[0], w2[0], w3[0]
+            st[p, 12] = n_[0] - _GUESSED  # observations in the block
     nw_const = 1.0 if adjust else 1.0 - beta
     mx, my, c, sw, sw2, ow, n = mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0]
     for k in range(nb):
-        lx, ly, lc, lsw, lsq, low, q = st[k, 0], st[k, 1], st[k, 2], st[k, 3], st[k, 4], st[k, 5], 0
+        lx, ly, lc, lsw, lsq, low, ln = st[k, 0], st[k, 1], st[k, 2], st[k, 3], st[k, 4], st[k, 5], _GUESSED
         n_start = n
         merged = False
         for i in range(k * size, (k + 1) * size):
-            cx, cy = np.float64(x[i]), np.float64(y[i])
+            cx, cy = np.float64(x[i, 0]), np.float64(y[i, 0])
             d = decay[i] if timed else beta
             nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
             mx, my, c, sw, sw2, ow, n = _cov_step(mx, my, c, sw, sw2, ow, n, cx, cy, d, nw, adjust, ignore_na, same)
-            lx, ly, lc, lsw, lsq, low, q = _cov_lane(lx, ly, lc, lsw, lsq, low, q, cx, cy, d, nw, adjust, ignore_na,
-                                                     same, s1, s2, s3)
+            lx, ly, lc, lsw, lsq, low, ln = _cov_step(lx, ly, lc, lsw, lsq, low, ln, cx, cy, d, nw, adjust,
+                                                      ignore_na, same)
             if (mx == lx and my == ly and c == lc and sw == lsw and sw2 == lsq and ow == low
                     and n > 0 and n >= minp):
                 merged = True  # out[i:] of the block is already right
                 break
-            out[i] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+            out[i, 0] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
         if merged:
             mx, my, c, sw, sw2, ow = st[k, 6], st[k, 7], st[k, 8], st[k, 9], st[k, 10], st[k, 11]
-        n = n_start + size - np.int64(st[k, 12])
-    for i in range(nb * size, T):
-        d = decay[i] if timed else beta
-        nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
-        mx, my, c, sw, sw2, ow, n = _cov_step(mx, my, c, sw, sw2, ow, n, np.float64(x[i]), np.float64(y[i]),
-                                              d, nw, adjust, ignore_na, same)
-        out[i] = _cov_value(c, _debias(sw, sw2, bias), n, minp, root)
+        n = n_start + np.int64(st[k, 12])
+    if nb * size < T:
+        m_x, m_y, c_, w1, w2, w3 = np.full(1, mx), np.full(1, my), np.full(1, c), np.full(1, sw), np.full(1, sw2), \
+            np.full(1, ow)
+        n_ = np.full(1, n, dtype=np.int64)
+        a = nb * size
+        _cov_1col(x[a:], y[a:], out[a:], beta, decay[a:] if timed else decay, timed, adjust, ignore_na, minp, bias,
+                  m_x, m_y, c_, w1, w2, w3, n_, same, root)
+        mx, my, c, sw, sw2, ow, n = m_x[0], m_y[0], c_[0], w1[0], w2[0], w3[0], n_[0]
     mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0] = mx, my, c, sw, sw2, ow, n
 
 

@@ -332,8 +332,13 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
     return out
 
 
-def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool, root: bool = False) -> np.ndarray:
-    """EW covariance of the columns of two 2-D arrays (``x2 is y2``: a variance; ``root``: its square root)."""
+def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool, root: bool = False, sources=()) -> np.ndarray:
+    """EW covariance of the columns of two 2-D arrays (``x2 is y2``: a variance; ``root``: its square root).
+
+    ``sources``: (array, name) pairs the caller did not check for ±inf. A ±inf
+    leaves a mean or the co-moment of its series at ±inf or NaN for good, so
+    they are searched (and the error raised) only when the final state shows one.
+    """
     out = np.empty(x2.shape, dtype=np.result_type(x2.dtype, y2.dtype))
     n = x2.shape[1]
     if x2.size == 0:
@@ -345,11 +350,15 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool, root: boo
     threads = _threads()
     k = _kernels()
     if n == 1 and x2.shape[0] >= _LONG and x2.flags.c_contiguous and y2.flags.c_contiguous:
-        k.ewm_cov_1d(*args, threads)  # one long series: blocks side by side, same result
+        k.ewm_cov_1d(*args, threads)  # one long series: a block per thread, same result
     elif threads > 1 and n >= 256 * threads and x2.size >= 1 << 20:
         k.ewm_cov_parallel(*args, threads)  # wide panels: one column range per core, same result
     else:
         k.ewm_cov(*args)
+    started = state[6] > 0
+    if sources and not all(np.isfinite(a[started]).all() for a in state[:3]):
+        for arr, name in sources:
+            _check_finite(arr, name)
     return out
 
 
@@ -468,7 +477,10 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
 
 def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
                 axis):
-    xa, x2, restore = _prepare(x, axis, "x")
+    # a variance: run_cov looks for ±inf only if the result shows one (every ±inf enters it); a pair is checked
+    # now, as a ±inf next to a missing value would never show
+    xa, x2, restore = _prepare(x, axis, "x", check=y is not None)
+    sources = ((xa, "x"),) if y is None else ()
     if y is None:
         y2 = x2
     else:
@@ -480,7 +492,7 @@ def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
     opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
                            bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                            min_periods=min_periods)
-    return x2, y2, opts, restore
+    return x2, y2, opts, restore, sources
 
 
 @_fill_doc
@@ -526,9 +538,9 @@ def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     >>> ewmvar([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
     array([    nan,  8.    ,  3.7718, 12.198 ])
     """
-    x2, y2, opts, restore = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
+    x2, y2, opts, restore, sources = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
-    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias)))
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias), sources=sources))
 
 
 @_fill_doc
@@ -558,9 +570,9 @@ def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     >>> ewmstd([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
     array([   nan, 2.8284, 1.9421, 3.4926])
     """
-    x2, y2, opts, restore = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
+    x2, y2, opts, restore, sources = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
-    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias), root=True))  # sqrt(max(var, 0)) in the kernel
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias), root=True, sources=sources))  # sqrt in the kernel
 
 
 @_fill_doc
@@ -593,9 +605,9 @@ def ewmcov(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None,
     >>> ewmcov([1.0, 2.0, 4.0], [1.0, 3.0, 2.0], 0.5).round(4)
     array([nan, 1. , 0.4])
     """
-    x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
+    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
-    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias)))
+    return restore(run_cov(x2, y2, opts, _check_bool("bias", bias), sources=sources))
 
 
 @_fill_doc
@@ -627,12 +639,12 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None
     >>> ewmcorr([1.0, 2.0, 4.0, 3.0], [1.0, 3.0, 2.0, 5.0], 0.5).round(4)
     array([   nan, 1.    , 0.2722, 0.2132])
     """
-    x2, y2, opts, restore = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
+    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
                                         ignore_na, times, min_periods, axis)
     missing = np.isnan(x2) | np.isnan(y2)  # as pandas: only rows where both are present count
     if missing.any():
         x2, y2 = np.where(missing, np.nan, x2), np.where(missing, np.nan, y2)
-    cxy = run_cov(x2, y2, opts, True)
+    cxy = run_cov(x2, y2, opts, True, sources=sources)
     cxx = run_cov(x2, x2, opts, True)
     cyy = run_cov(y2, y2, opts, True)
     with np.errstate(all="ignore"):
