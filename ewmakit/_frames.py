@@ -12,7 +12,7 @@ from .core import as_float_array
 class Unwrapped:
     """A 2-D float view of the input, and how to give results the input's type back."""
 
-    def __init__(self, x, name: str = "x"):
+    def __init__(self, x, name: str = "x", check: bool = True):
         self.kind = "series" if isinstance(x, pd.Series) else "frame" if isinstance(x, pd.DataFrame) else "array"
         self.name = name
         self.index = x.index if isinstance(x, (pd.Series, pd.DataFrame)) else None
@@ -29,7 +29,12 @@ class Unwrapped:
             self.series_name = getattr(x, "name", None)
             self.ndim = arr.ndim
             self.values = arr[:, None] if arr.ndim == 1 else arr
-        check_finite(self.values, name)
+        if check:  # callers whose kernel counts ±inf on its way pass check=False (and raise through check())
+            check_finite(self.values, name)
+
+    def check(self) -> None:
+        """Raise the ValueError naming the first ±inf of ``values`` (if any)."""
+        check_finite(self.values, self.name)
 
     def wrap(self, out: np.ndarray, name=None):
         """``out`` (same 2-D shape as ``values``) in the input's type."""

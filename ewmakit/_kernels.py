@@ -900,22 +900,29 @@ def _max3(a, b, c):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _rsi_cols(close, out, beta, mean, wt, nobs, first_row, c0, c1):
-    """RSI of columns ``c0:c1``; the state holds the gains' averages in ``[:N]``, the losses' in ``[N:]``."""
+    """RSI of columns ``c0:c1``; the state holds the gains' averages in ``[:N]``, the losses' in ``[N:]``.
+
+    Returns the number of ±inf closes (not valid data; the caller raises).
+    """
     T, N = close.shape
     w = c1 - c0
     gain, loss = np.empty((_ROWS, w)), np.empty((_ROWS, w))
     avg_g, avg_l = np.empty((_ROWS, w)), np.empty((_ROWS, w))
     m_row, w_row, no_decay = np.empty(w), np.empty(w), np.ones(1)
     fr = first_row[c0:c1]
+    ninf = 0
     for r0 in range(0, T, _ROWS):
         h = min(T, r0 + _ROWS) - r0
         for k in range(h):
             i = r0 + k
+            now = close[i, c0:c1]  # 0-based views: SIMD
+            for j in range(w):
+                ninf += abs(now[j]) == np.inf
             if i == 0:
                 gain[k] = NAN
                 loss[k] = NAN
                 continue
-            now, before, g, lo = close[i, c0:c1], close[i - 1, c0:c1], gain[k], loss[k]  # 0-based views: SIMD
+            before, g, lo = close[i - 1, c0:c1], gain[k], loss[k]
             for j in range(w):
                 d = now[j] - before[j]
                 g[j] = _pos(d)
@@ -930,20 +937,27 @@ def _rsi_cols(close, out, beta, mean, wt, nobs, first_row, c0, c1):
                 g = ag[j]
                 total = g + al[j]
                 orow[j] = 100.0 * g / total if total > 0.0 else NAN
+    return ninf
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, c0, c1):
-    """ATR of columns ``c0:c1``: the true range, smoothed. ``first_tr``: row 0 is H − L (else NaN)."""
+    """ATR of columns ``c0:c1``: the true range, smoothed. ``first_tr``: row 0 is H − L (else NaN).
+
+    Returns the number of ±inf prices (not valid data; the caller raises).
+    """
     T = close.shape[0]
     w = c1 - c0
     tr, avg = np.empty((_ROWS, w)), np.empty((_ROWS, w))
     m_row, w_row, no_decay = np.empty(w), np.empty(w), np.ones(1)
+    ninf = 0
     for r0 in range(0, T, _ROWS):
         h = min(T, r0 + _ROWS) - r0
         for k in range(h):
             i = r0 + k
-            his, los, t = high[i, c0:c1], low[i, c0:c1], tr[k]  # 0-based views: SIMD
+            his, los, cs, t = high[i, c0:c1], low[i, c0:c1], close[i, c0:c1], tr[k]  # 0-based views: SIMD
+            for j in range(w):
+                ninf += (abs(his[j]) == np.inf) + (abs(los[j]) == np.inf) + (abs(cs[j]) == np.inf)
             if i > 0:
                 pcs = close[i - 1, c0:c1]
                 for j in range(w):
@@ -956,23 +970,34 @@ def _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, 
                        nobs[c0:c1], first_row[c0:c1], 0, w, m_row, w_row, r0)
         for k in range(h):
             out[r0 + k, c0:c1] = avg[k]
+    return ninf
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
 def rsi_panel(close, out, beta, mean, wt, nobs, first_row, parts):
-    """Wilder's RSI of every column of ``close`` into ``out``, ``parts`` column ranges in parallel."""
+    """Wilder's RSI of every column of ``close`` into ``out``, ``parts`` column ranges in parallel.
+
+    Returns the number of ±inf closes met.
+    """
     N = close.shape[1]
+    ninf = 0
     for p in prange(parts):
-        _rsi_cols(close, out, beta, mean, wt, nobs, first_row, p * N // parts, (p + 1) * N // parts)
+        ninf += _rsi_cols(close, out, beta, mean, wt, nobs, first_row, p * N // parts, (p + 1) * N // parts)
+    return ninf
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
 def atr_panel(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, parts):
-    """Wilder's ATR of every column into ``out``, ``parts`` column ranges in parallel."""
+    """Wilder's ATR of every column into ``out``, ``parts`` column ranges in parallel.
+
+    Returns the number of ±inf prices met.
+    """
     N = close.shape[1]
+    ninf = 0
     for p in prange(parts):
-        _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, p * N // parts,
-                  (p + 1) * N // parts)
+        ninf += _atr_cols(high, low, close, out, beta, first_tr, mean, wt, nobs, first_row, p * N // parts,
+                          (p + 1) * N // parts)
+    return ninf
 
 
 # --------------------------------------------------------------------------- times

@@ -80,8 +80,17 @@ def _sma_seed(prefix, T: int, n: int):
 
 
 def _sma_seeded(values: np.ndarray, beta: float, n: int) -> np.ndarray:
-    """EWMA started, in each column, at the row of its n-th observation with the mean of its first n."""
-    state, first_row, seed_row, seeds, ready = _sma_seed(lambda P: values[:P], values.shape[0], n)
+    """EWMA started, in each column, at the row of its n-th observation with the mean of its first n.
+
+    ±inf raise a ValueError: in the rows the seed reads (which the kernel
+    skips) looked for here, after them by the kernel on its way.
+    """
+    def prefix(P):
+        if np.isinf(values[:P]).any():
+            core._check_finite(values, "x")
+        return values[:P]
+
+    state, first_row, seed_row, seeds, ready = _sma_seed(prefix, values.shape[0], n)
     out = core.run_mean(values, _plain(beta), state, first_row=first_row)
     cols = np.flatnonzero(ready)
     out[seed_row[cols], cols] = seeds[cols]
@@ -134,7 +143,7 @@ def ema(x, window, *, seed="sma"):
     """
     n = _check_window(window)
     seed = _check_seed(seed)
-    u = Unwrapped(x)
+    u = Unwrapped(x, check=False)  # the kernel and the seed look for ±inf on their way
     return u.wrap(_smooth(u.values, beta_from_window(n), n, seed))
 
 
@@ -255,11 +264,11 @@ def rsi(close, window=14, *, seed="sma"):
     """
     n = _check_window(window)
     seed = _check_seed(seed)
-    u = Unwrapped(close, "close")
-    return u.wrap(_rsi(u.values, n, seed))
+    u = Unwrapped(close, "close", check=False)  # the kernel counts ±inf closes on its way
+    return u.wrap(_rsi(u.values, n, seed, u.check))
 
 
-def _rsi(v, n, seed):
+def _rsi(v, n, seed, check):
     """Wilder's RSI through the fused kernel: gains and losses smoothed in cache-sized row blocks."""
     T, N = v.shape
     v = np.ascontiguousarray(v)
@@ -274,8 +283,8 @@ def _rsi(v, n, seed):
     else:
         state, first_row = _fresh_state(2 * N), np.zeros(N, dtype=np.int64)
     out = np.empty((T, N))
-    if T:
-        core._kernels().rsi_panel(v, out, 1.0 - 1.0 / n, *state, first_row, _parts(N))
+    if T and core._kernels().rsi_panel(v, out, 1.0 - 1.0 / n, *state, first_row, _parts(N)):
+        check()  # raises: a close is ±inf
     if seed == "sma":
         cols = np.flatnonzero(ready[:N])
         g, total = seeds[cols], seeds[cols] + seeds[N + cols]
@@ -328,14 +337,15 @@ def atr(high, low=None, close=None, window=14, *, seed="sma"):
     n = _check_window(window)
     seed = _check_seed(seed)
     same_index({"high": high, "low": low, "close": close})
-    uh, ul, uc = Unwrapped(high, "high"), Unwrapped(low, "low"), Unwrapped(close, "close")
+    # the kernel counts ±inf prices on its way
+    uh, ul, uc = (Unwrapped(a, k, check=False) for a, k in ((high, "high"), (low, "low"), (close, "close")))
     if not (uh.values.shape == ul.values.shape == uc.values.shape):
         raise ValueError(f"high, low and close must have one shape, got {uh.values.shape}, {ul.values.shape}, "
                          f"{uc.values.shape}")
-    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed))
+    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed, (uh.check, ul.check, uc.check)))
 
 
-def _atr(h, lo, c, n, seed):
+def _atr(h, lo, c, n, seed, checks):
     """Wilder's ATR through the fused kernel: the true range smoothed in cache-sized row blocks."""
     T, N = c.shape
     h, lo, c = (np.ascontiguousarray(a) for a in (h, lo, c))
@@ -351,8 +361,9 @@ def _atr(h, lo, c, n, seed):
     else:
         state, first_row = _fresh_state(N), np.zeros(N, dtype=np.int64)
     out = np.empty((T, N))
-    if T:
-        core._kernels().atr_panel(h, lo, c, out, 1.0 - 1.0 / n, seed == "first", *state, first_row, _parts(N))
+    if T and core._kernels().atr_panel(h, lo, c, out, 1.0 - 1.0 / n, seed == "first", *state, first_row, _parts(N)):
+        for check in checks:
+            check()  # raises: a price is ±inf
     if seed == "sma":
         cols = np.flatnonzero(ready)
         out[seed_row[cols], cols] = seeds[cols]

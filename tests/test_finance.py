@@ -485,3 +485,21 @@ def test_bad_inputs():
         F.ema([1.0, np.inf, 2.0], 2)
     with pytest.raises(ValueError, match="missing must be 'skip' or 'pairwise'"):
         F.ewm_cov(np.zeros((3, 2)), missing="drop")
+
+
+@pytest.mark.parametrize("pos", [0, 3, 100, 499])
+@pytest.mark.parametrize("name", ["ema", "rsi", "macd", "atr-high", "atr-low", "atr-close"])
+def test_inf_anywhere_raises_naming_it(name, pos):
+    """The kernels count ±inf on their way (no pass up front): in the SMA seed's rows, after them, the last row."""
+    x = np.linspace(1.0, 2.0, 500)[:, None].repeat(3, axis=1)
+    h, lo, c = x + 1.0, x - 1.0, x.copy()
+    if name.startswith("atr"):
+        arr = {"high": h, "low": lo, "close": c}[name[4:]]
+        arr[pos, 1] = -np.inf
+        with pytest.raises(ValueError, match=rf"{name[4:]} must be finite.*\({pos}, 1\)"):
+            F.atr(h, lo, c, 14)
+        return
+    x[pos, 1] = np.inf
+    fn = {"ema": lambda v: F.ema(v, 20), "rsi": lambda v: F.rsi(v, 14), "macd": F.macd}[name]
+    with pytest.raises(ValueError, match=rf"must be finite.*\({pos}, 1\)"):
+        fn(x)
