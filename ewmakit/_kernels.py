@@ -402,6 +402,7 @@ def ewm_mean_parallel(x, out, beta, decay, timed, adjust, ignore_na, minp, mean,
 # agrees is simply walked to its end. The result is the plain loop's, bit for bit.
 
 _LANES = 4
+_CHUNK = 256  # rows whose decays a timed walk gathers at a time
 
 
 @njit(inline="always")
@@ -425,10 +426,14 @@ def _guess(x, s, w_star):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
+def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st, stamps, unit_ns, neg_scale):
     """Walk the _LANES blocks ``s0 + k·size`` side by side from guessed states.
 
-    ``st[k]`` gets (guessed mean, guessed weight, end mean, end weight, NaN rows).
+    ``st[k]`` gets (guessed mean, guessed weight, end mean, end weight, NaN
+    rows, bad steps). With a decay per row (``timed``) the rows go by chunks
+    of _CHUNK whose decays are first gathered into a small buffer: read from
+    ``decay``, or, with non-empty int64 ``stamps``, computed from them (no
+    decay array written and read back; see :func:`stamp_decays`).
     """
     fast = not timed and w_star == w_star
     c_old, c_new = _steady_coefs(beta, adjust, w_star)
@@ -441,21 +446,34 @@ def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
     st[0, 0], st[0, 1], st[1, 0], st[1, 1] = m0, w0, m1, w1
     st[2, 0], st[2, 1], st[3, 0], st[3, 1] = m2, w2, m3, w3
     q0 = q1 = q2 = q3 = 0
+    bad = 0
     if timed:  # a decay per row: two loops, so that neither tests `timed` per row
-        for i in range(size):
-            d0, d1, d2, d3 = decay[s0 + i], decay[s1 + i], decay[s2 + i], decay[s3 + i]
-            m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), d0, 1.0 if adjust else 1.0 - d0,
-                               adjust, ignore_na, False, w_star, c_old, c_new)
-            out[s0 + i] = m0
-            m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), d1, 1.0 if adjust else 1.0 - d1,
-                               adjust, ignore_na, False, w_star, c_old, c_new)
-            out[s1 + i] = m1
-            m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), d2, 1.0 if adjust else 1.0 - d2,
-                               adjust, ignore_na, False, w_star, c_old, c_new)
-            out[s2 + i] = m2
-            m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), d3, 1.0 if adjust else 1.0 - d3,
-                               adjust, ignore_na, False, w_star, c_old, c_new)
-            out[s3 + i] = m3
+        stamped = stamps.size > 0
+        keys = np.full(259, -1, dtype=np.int64)
+        vals = np.empty(259)
+        db = np.empty((_LANES, _CHUNK))
+        for c0 in range(0, size, _CHUNK):
+            h = min(size, c0 + _CHUNK) - c0
+            for k in range(_LANES):
+                if stamped:
+                    bad += _fill_decays(stamps, s0 + k * size + c0, h, unit_ns, neg_scale, keys, vals, db[k])
+                else:
+                    db[k, :h] = decay[s0 + k * size + c0:s0 + k * size + c0 + h]
+            for r in range(h):
+                i = c0 + r
+                d0, d1, d2, d3 = db[0, r], db[1, r], db[2, r], db[3, r]
+                m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), d0, 1.0 if adjust else 1.0 - d0,
+                                   adjust, ignore_na, False, w_star, c_old, c_new)
+                out[s0 + i] = m0
+                m1, w1, q1 = _lane(m1, w1, q1, np.float64(x[s1 + i]), d1, 1.0 if adjust else 1.0 - d1,
+                                   adjust, ignore_na, False, w_star, c_old, c_new)
+                out[s1 + i] = m1
+                m2, w2, q2 = _lane(m2, w2, q2, np.float64(x[s2 + i]), d2, 1.0 if adjust else 1.0 - d2,
+                                   adjust, ignore_na, False, w_star, c_old, c_new)
+                out[s2 + i] = m2
+                m3, w3, q3 = _lane(m3, w3, q3, np.float64(x[s3 + i]), d3, 1.0 if adjust else 1.0 - d3,
+                                   adjust, ignore_na, False, w_star, c_old, c_new)
+                out[s3 + i] = m3
     else:
         for i in range(size):
             m0, w0, q0 = _lane(m0, w0, q0, np.float64(x[s0 + i]), beta, nw, adjust, ignore_na, fast, w_star,
@@ -473,15 +491,20 @@ def _lanes(x, out, beta, decay, timed, adjust, ignore_na, w_star, s0, size, st):
     st[0, 2], st[0, 3], st[1, 2], st[1, 3] = m0, w0, m1, w1
     st[2, 2], st[2, 3], st[3, 2], st[3, 3] = m2, w2, m3, w3
     st[0, 4], st[1, 4], st[2, 4], st[3, 4] = q0, q1, q2, q3
+    st[0, 5] = bad
 
 
 @njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star, parts):
+def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star, parts,
+                stamps, unit_ns, neg_scale):
     """:func:`ewm_mean` of one long series (``x2`` of shape (T, 1), C-contiguous), bit for bit.
 
     ``parts`` threads walk _LANES blocks each (see the comment above
-    :func:`_lane`). Returns a positive number if any ±inf was met (or a
-    result overflowed), else 0.
+    :func:`_lane`). With ``timed`` and non-empty int64 ``stamps`` (then
+    ``first_row`` must be 0), the decays are computed from the stamps on the
+    way, as :func:`stamp_decays` does. Returns (a positive number if any ±inf
+    was met or a result overflowed, the number of steps that go back in time
+    or hit a NaT; a NaT at row 0 is not looked for).
     """
     f = first_row[0]
     x = x2.reshape(x2.shape[0])[f:]
@@ -492,11 +515,15 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
     size = T // nb
     if size == 0:  # too short to cut: all of it is the tail
         nb = 0
-    st = np.empty((nb, 5))
+    stamped = timed and stamps.size > 0
+    st = np.zeros((nb, 6))
     if nb:
         for p in prange(parts):
             _lanes(x, out, beta, dec, timed, adjust, ignore_na, w_star, p * _LANES * size, size,
-                   st[p * _LANES:(p + 1) * _LANES])
+                   st[p * _LANES:(p + 1) * _LANES], stamps, unit_ns, neg_scale)
+    bad_stamps = 0
+    for k in range(nb):
+        bad_stamps += np.int64(st[k, 5])
     fast = not timed and w_star == w_star
     c_old, c_new = _steady_coefs(beta, adjust, w_star)
     nw_const = 1.0 if adjust else 1.0 - beta
@@ -508,7 +535,7 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
         merged = False
         for i in range(k * size, (k + 1) * size):
             cur = np.float64(x[i])
-            d = dec[i] if timed else beta
+            d = (_stamp_decay(stamps, i, unit_ns, neg_scale) if stamped else dec[i]) if timed else beta
             nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
             m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
             lm, lw, q = _lane(lm, lw, q, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new)
@@ -524,13 +551,15 @@ def ewm_mean_1d(x2, out2, beta, decay, timed, adjust, ignore_na, minp, mean, wt,
     for i in range(nb * size, T):
         cur = np.float64(x[i])
         bad += abs(cur) == np.inf
-        d = dec[i] if timed else beta
+        if stamped and i > 0:
+            bad_stamps += stamps[i] - stamps[i - 1] < 0
+        d = (_stamp_decay(stamps, i, unit_ns, neg_scale) if stamped else dec[i]) if timed else beta
         nw = (1.0 if adjust else 1.0 - d) if timed else nw_const
         m, w, n = _step(m, w, n, cur, d, nw, adjust, ignore_na)
         out[i] = m if n >= minp else NAN
     mean[0], wt[0], nobs[0] = m, w, n
     out2[:f, 0] = NAN
-    return bad
+    return bad, bad_stamps
 
 
 @njit(inline="always")
@@ -1017,15 +1046,55 @@ def decays(dt, neg_scale, out):
 
 
 @njit(inline="always")
-def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
-    """:func:`stamp_decays` for rows ``lo:hi`` (lo >= 1): (-1, 0) or the first problem.
+def _memo_decay(step, unit_ns, neg_scale, keys, vals):
+    """:func:`_decay` of a step of ``step`` stamp units, through a memo of the steps already seen.
 
-    A small memo of the steps already seen saves the exp2 of repeated steps
-    (real indexes have a handful of distinct steps) and returns the very
-    value the formula gives: 256 slots, a step hashed to one (Fibonacci
-    hashing: steps in ns are multiples of 10**9) and looked up there and in
-    the next three.
+    Real indexes have a handful of distinct steps; the memo returns the very
+    value the formula gives. 256 slots (``keys``/``vals`` of 259, keys -1
+    when free), a step hashed to one (Fibonacci hashing: steps in ns are
+    multiples of 10**9) and looked up there and in the next three.
     """
+    h = ((step * -7046029254386353131) >> 56) & 255
+    for k in range(h, h + 4):
+        if keys[k] == step:
+            return vals[k]
+    v = _decay(np.float64(step * unit_ns), neg_scale)
+    slot = h
+    for k in range(h, h + 4):
+        if keys[k] == -1:
+            slot = k
+            break
+    keys[slot] = step
+    vals[slot] = v
+    return v
+
+
+@njit(inline="always")
+def _stamp_decay(stamps, i, unit_ns, neg_scale):
+    """The decay of row ``i`` from int64 stamps (1 for row 0), as :func:`stamp_decays` computes it."""
+    if i == 0:
+        return 1.0
+    return _decay(np.float64((stamps[i] - stamps[i - 1]) * unit_ns), neg_scale)
+
+
+@njit(inline="always")
+def _fill_decays(stamps, lo, h, unit_ns, neg_scale, keys, vals, out):
+    """``out[:h]`` = the decays of rows ``lo:lo+h``; returns how many steps go back in time (or hit a NaT)."""
+    bad = 0
+    for r in range(h):
+        i = lo + r
+        if i == 0:
+            out[r] = 1.0
+            continue
+        step = stamps[i] - stamps[i - 1]
+        bad += step < 0
+        out[r] = _memo_decay(step, unit_ns, neg_scale, keys, vals)
+    return bad
+
+
+@njit(inline="always")
+def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
+    """:func:`stamp_decays` for rows ``lo:hi`` (lo >= 1): (-1, 0) or the first problem."""
     nat = np.iinfo(np.int64).min
     keys = np.full(259, -1, dtype=np.int64)
     vals = np.empty(259)
@@ -1036,27 +1105,7 @@ def _stamp_range(stamps, unit_ns, neg_scale, out, lo, hi):
         step = t - stamps[i - 1]
         if step < 0:
             return i, 2
-        h = ((step * -7046029254386353131) >> 56) & 255
-        if keys[h] == step:
-            out[i] = vals[h]
-            continue
-        found = False
-        for k in range(h + 1, h + 4):
-            if keys[k] == step:
-                out[i] = vals[k]
-                found = True
-                break
-        if found:
-            continue
-        v = _decay(np.float64(step * unit_ns), neg_scale)
-        out[i] = v
-        slot = h
-        for k in range(h, h + 4):
-            if keys[k] == -1:
-                slot = k
-                break
-        keys[slot] = step
-        vals[slot] = v
+        out[i] = _memo_decay(step, unit_ns, neg_scale, keys, vals)
     return -1, 0
 
 

@@ -114,6 +114,9 @@ class Options:
     init: str | np.ndarray  # "first" or the start value(s) v_{-1}
     ignore_na: bool
     minp: int
+    # datetime times kept as (int64 stamps, ns per unit, -1/halflife in ns) while ``decay`` is None: one long
+    # series computes the decays on its way (see run_mean); any other use builds them (see _decay_arg)
+    stamps: tuple | None = None
 
 
 def _check_bool(name, value) -> bool:
@@ -178,8 +181,25 @@ def decay_over(dt, halflife):
     return out
 
 
-def time_decay(times, halflife, n: int) -> np.ndarray:
-    """Per-row decay 0.5 ** (Δt/halflife) for ``times`` (row 0 gets 1.0)."""
+def stamp_decays(stamps) -> np.ndarray:
+    """The decays of ``(int64 stamps, ns per unit, -1/halflife in ns)``, checking order and NaTs."""
+    n = stamps[0].size
+    decay = np.empty(n, dtype=np.float64)
+    where, code = _kernels().stamp_decays(stamps[0], stamps[1], stamps[2], decay, _threads() if n >= 1 << 16 else 1)
+    if code == 1:
+        raise ValueError(f"times must not contain NaT, found one at position {where}")
+    if code == 2:
+        raise ValueError(f"times must be non-decreasing, but row {where} comes before row {where - 1}")
+    return decay
+
+
+def time_decay(times, halflife, n: int, *, lazy: bool = False):
+    """Per-row decay 0.5 ** (Δt/halflife) for ``times`` (row 0 gets 1.0).
+
+    ``lazy``: for datetimes, return the stamps ``(int64 stamps, ns per unit,
+    -1/halflife in ns)`` instead (see :func:`stamp_decays`), after checking
+    everything but their order and NaTs; numbers give the decays as always.
+    """
     import pandas as pd
 
     if isinstance(times, str):
@@ -199,15 +219,9 @@ def time_decay(times, halflife, n: int) -> np.ndarray:
         arr = (idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx).to_numpy()
     if arr.dtype.kind == "M":  # one compiled pass: steps, checks and decays
         unit, _ = np.datetime_data(arr.dtype)
-        unit_ns = int(np.timedelta64(1, unit) / np.timedelta64(1, "ns"))
-        decay = np.empty(n, dtype=np.float64)
-        where, code = _kernels().stamp_decays(np.ascontiguousarray(arr).view(np.int64), unit_ns,
-                                              -1.0 / _halflife_ns(halflife), decay, _threads() if n >= 1 << 16 else 1)
-        if code == 1:
-            raise ValueError(f"times must not contain NaT, found one at position {where}")
-        if code == 2:
-            raise ValueError(f"times must be non-decreasing, but row {where} comes before row {where - 1}")
-        return decay
+        stamps = (np.ascontiguousarray(arr).view(np.int64), int(np.timedelta64(1, unit) / np.timedelta64(1, "ns")),
+                  -1.0 / _halflife_ns(halflife))
+        return stamps if lazy else stamp_decays(stamps)
     elif arr.dtype.kind in "iuf":
         t = arr.astype(np.float64)
         bad = ~np.isfinite(t)
@@ -232,8 +246,12 @@ def time_decay(times, halflife, n: int) -> np.ndarray:
 
 
 def resolve_options(n_rows, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-                    bias_correction=False, ignore_na=False, times=None, min_periods=0) -> Options:
-    """Validate every smoothing option once, at the public boundary."""
+                    bias_correction=False, ignore_na=False, times=None, min_periods=0, lazy_times=False) -> Options:
+    """Validate every smoothing option once, at the public boundary.
+
+    ``lazy_times``: keep datetime ``times`` of a long series as stamps (``Options.stamps``), their decays
+    computed where they are used.
+    """
     bias_correction = _check_bool("bias_correction", bias_correction)
     ignore_na = _check_bool("ignore_na", ignore_na)
     minp = _check_min_periods(min_periods)
@@ -251,8 +269,11 @@ def resolve_options(n_rows, beta=None, *, alpha=None, window=None, halflife=None
                 f"with times use init='first' or bias_correction=True; a start value (init={init!r}) "
                 "has no time of its own to decay from"
             )
-        decay = time_decay(times, halflife, n_rows)
+        decay = time_decay(times, halflife, n_rows, lazy=lazy_times and n_rows >= _LONG)
         b = 0.0
+    if isinstance(decay, tuple):
+        return Options(beta=b, decay=None, adjust=bias_correction, init=start, ignore_na=ignore_na, minp=minp,
+                       stamps=decay)
     return Options(beta=b, decay=decay, adjust=bias_correction, init=start, ignore_na=ignore_na, minp=minp)
 
 
@@ -285,7 +306,11 @@ def steady_weight(beta: float, adjust: bool) -> float:
 
 
 def _decay_arg(opts: Options):
-    return (opts.decay, True) if opts.decay is not None else (np.ones(1), False)
+    if opts.decay is not None:
+        return opts.decay, True
+    if opts.stamps is not None:  # built (and checked) now
+        return stamp_decays(opts.stamps), True
+    return np.ones(1), False
 
 
 def new_mean_state(opts: Options, n: int):
@@ -294,6 +319,8 @@ def new_mean_state(opts: Options, n: int):
 
 
 _LONG = 1 << 15  # a single series at least this long takes the blocked kernel
+_NAT = np.iinfo(np.int64).min
+_NO_STAMPS = np.zeros(0, dtype=np.int64)
 
 
 def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, source=None, name="x") -> np.ndarray:
@@ -313,16 +340,26 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
         state = new_mean_state(opts, x2.shape[1])
     if first_row is None:
         first_row = np.zeros(x2.shape[1], dtype=np.int64)
-    decay, timed = _decay_arg(opts)
     k = _kernels()
+    threads = _threads()
+    one_long = x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous
+    if opts.stamps is not None and one_long and first_row[0] == 0 and opts.stamps[0][0] != _NAT:
+        # decays computed on the way from the stamps; a step back in time or a NaT: build them, which raises
+        ninf, bad = k.ewm_mean_1d(x2, out, 0.0, np.ones(1), True, opts.adjust, opts.ignore_na, opts.minp, *state,
+                                  first_row, 1.0, threads, *opts.stamps)
+        if bad:
+            stamp_decays(opts.stamps)
+        if ninf:
+            _check_finite(x2 if source is None else source, name)
+        return out
+    decay, timed = _decay_arg(opts)
     args = (x2, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp, *state, first_row)
     w_star = 1.0 if timed else steady_weight(opts.beta, opts.adjust)  # unused on the timed paths
-    threads = _threads()
     if column_major:  # each series contiguous (a DataFrame's block): series side by side, same result
         targs = (x2.T, out.T) + args[2:]
         ninf = k.ewm_mean_series(*targs, w_star, threads if x2.size >= 1 << 18 else 1)
-    elif x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous:
-        ninf = k.ewm_mean_1d(*args, w_star, threads)  # one long series: blocks side by side, same result
+    elif one_long:  # one long series: blocks side by side, same result
+        ninf, _ = k.ewm_mean_1d(*args, w_star, threads, _NO_STAMPS, 1, 0.0)
     elif threads > 1 and x2.shape[1] >= 256 * threads and x2.size >= 1 << 20:
         ninf = k.ewm_mean_parallel(*args, threads)  # wide panels: one column range per core, same result
     else:
@@ -471,7 +508,7 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
     arr, x2, restore = _prepare(x, axis, check=False)  # the kernel itself counts ±inf
     opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
                            bias_correction=bias_correction, ignore_na=ignore_na, times=times,
-                           min_periods=min_periods)
+                           min_periods=min_periods, lazy_times=x2.shape[1] == 1)
     return restore(run_mean(x2, opts, source=arr))
 
 

@@ -289,3 +289,47 @@ def test_column_major_panel_inf_and_layout():
     x[30, 4] = -np.inf
     with pytest.raises(ValueError, match=r"\(30, 4\)"):
         ewmakit.ewma(x, 0.9)
+
+
+# --------------------------------------------------------------------------- datetime stamps on the way
+
+
+def _datetime_case(n, unit, seed=13):
+    rng = np.random.default_rng(seed)
+    x = series(seed, n, 0.05, [(n // 3, 7)])
+    times = np.datetime64("2020-01-01", unit) + np.cumsum(rng.integers(0, 6, n)).astype(f"m8[{unit}]")
+    return x, times
+
+
+@pytest.mark.parametrize("unit", ["s", "ns", "D"])
+@pytest.mark.parametrize("bc,ina,mp", OPTIONS)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_stamped_long_series_equals_decay_array(monkeypatch, unit, bc, ina, mp, threads):
+    """A long series with datetime times computes its decays on the way: same bits as from the decay array."""
+    n = core._LONG + 4099
+    x, times = _datetime_case(n, unit)
+    hl = np.timedelta64(7, "s") if unit != "D" else np.timedelta64(3, "D")
+    kw = dict(bias_correction=bc, ignore_na=ina, min_periods=mp, halflife=hl, times=times)
+    monkeypatch.setattr(core, "_threads", lambda: threads)
+    got = ewmakit.ewma(x, **kw)
+    decays = core.time_decay(times, hl, n)
+    np.testing.assert_array_equal(got, sequential(x, None, **kw))
+    assert_close(got[-3000:], ref_mean(x, None, bc, ina, mp, decays=decays)[-3000:], 100.0)
+
+
+@pytest.mark.parametrize("where", ["first", "lane-edge", "middle", "tail", "last"])
+@pytest.mark.parametrize("bad", ["NaT", "backwards"])
+def test_stamped_bad_times_raise_naming_the_row(where, bad):
+    n = core._LONG + 5  # 4 or 8 blocks and a tail
+    x, times = _datetime_case(n, "ns")
+    pos = {"first": 0, "lane-edge": n // 8, "middle": n // 2, "tail": n - 2, "last": n - 1}[where]
+    if bad == "NaT":
+        times[pos] = np.datetime64("NaT")
+        match = f"NaT, found one at position {pos}"
+    else:
+        if pos == 0:
+            pos = 1
+        times[pos] = times[pos - 1] - np.timedelta64(1, "s")
+        match = f"row {pos} comes before row {pos - 1}"
+    with pytest.raises(ValueError, match=match):
+        ewmakit.ewma(x, halflife="5s", times=times)
