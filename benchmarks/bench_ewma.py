@@ -3,7 +3,7 @@
     python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 7]
 
 Every figure is the best of ``--repeat`` runs (after one warm-up call, so JIT
-compilation is not timed). Ratios are ewmakit's time divided by the other's:
+compilation is not timed), the cases of a table taking turns. Ratios are ewmakit's time divided by the other's:
 below 1 means ewmakit is faster. ``np.copyto`` of the same array into an
 existing one is the memory-bandwidth floor; every EWMA (ewmakit's and the
 peers') also allocates its output, which costs page faults the floor does not
@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 import numpy as np
-from _timing import best
+from _timing import best_interleaved
 
 
 def peers_1d(x, beta):
@@ -124,7 +124,7 @@ def variants_panel(x, beta):
 
 def report(title, cases, repeat, ours=None):
     print(f"\n{title}")
-    times = {name: best(fn, repeat) for name, fn in cases.items()}
+    times = best_interleaved(cases, repeat)
     width = max(map(len, times))
     ours = ours or next(iter(times))
     print(f"  {'case':<{width}}  {'seconds':>9}  {'ewmakit / this':>14}")
@@ -152,7 +152,7 @@ def main(argv=None):
     p.add_argument("--rows", type=int, default=2520, help="panel rows (time)")
     p.add_argument("--cols", type=int, default=5000, help="panel columns (series)")
     p.add_argument("--beta", type=float, default=0.9)
-    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--repeat", type=int, default=9)
     args = p.parse_args(argv)
 
     import numba
