@@ -1,14 +1,16 @@
 """Time ewmakit's EWMA against its peers, in one process, and print every ratio of issue #8.
 
-    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 7]
+    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 9]
 
 Every figure is the best of ``--repeat`` runs (after one warm-up call, so JIT
-compilation is not timed), the cases of a table taking turns. Ratios are ewmakit's time divided by the other's:
-below 1 means ewmakit is faster. ``np.copyto`` of the same array into an
-existing one is the memory-bandwidth floor; every EWMA (ewmakit's and the
-peers') also allocates its output, which costs page faults the floor does not
-pay, so ``x.copy()`` (a fresh output, one thread) is shown too. Peers that are not installed are skipped. The last table sets each
-ratio against its target. Start-up is measured in fresh processes.
+compilation is not timed), the cases of a table taking turns. Ratios are
+ewmakit's time divided by the other's: below 1 means ewmakit is faster.
+``np.copyto`` of the same array into an existing one is the memory-bandwidth
+floor; every EWMA (ewmakit's and the peers') also allocates its output, which
+costs page faults the floor does not pay, so ``x.copy()`` (a fresh output, one
+thread) is shown too. Peers that are not installed are skipped. The last table
+sets each ratio against its target. Start-up is measured in fresh processes.
+Results and what they mean: benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -600,7 +600,7 @@ def _debias(sw, sw2, bias):
 
 @njit(inline="always")
 def _cov_value(c, factor, n, minp, root):
-    """What the covariance kernels write: factor·c, its square root (``root``, negatives as 0), NaN under min_periods."""
+    """What the covariance kernels write: factor·c, or its root (``root``, negatives as 0); NaN under min_periods."""
     if n < minp:
         return NAN
     v = factor * c
