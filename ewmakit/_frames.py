@@ -40,8 +40,8 @@ class Unwrapped:
         """``out`` (same 2-D shape as ``values``) in the input's type."""
         if self.kind == "series":
             return pd.Series(out[:, 0], index=self.index, name=self.series_name if name is None else name)
-        if self.kind == "frame":
-            return pd.DataFrame(out, index=self.index, columns=self.columns)
+        if self.kind == "frame":  # ``out`` is always a fresh array of ours: pandas may keep it
+            return pd.DataFrame(out, index=self.index, columns=self.columns, copy=False)
         return out[:, 0] if self.ndim == 1 else out
 
     def wrap_block(self, block: np.ndarray, names) -> pd.DataFrame:

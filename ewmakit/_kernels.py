@@ -889,6 +889,26 @@ def first_nonfinite(x):
     return -1
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def transpose_into(src, dst):
+    """``dst[i, j] = src[j, i]`` for C-contiguous ``src`` (N, T) and ``dst`` (T, N), in tiles, rows of tiles in parallel.
+
+    A column-major panel as a row-major one (what numpy's ``ascontiguousarray``
+    does on one thread, element by element across the cache lines).
+    """
+    N, T = src.shape
+    B = 128  # tiles of 128 × 128: a tile's rows of dst are written contiguously, its src lines stay in cache
+    for bi in prange((T + B - 1) // B):
+        i0 = bi * B
+        i1 = min(T, i0 + B)
+        for j0 in range(0, N, B):
+            j1 = min(N, j0 + B)
+            for i in range(i0, i1):
+                d = dst[i]
+                for j in range(j0, j1):
+                    d[j] = src[j, i]
+
+
 @njit(inline="always")
 def ema_step(v, x, beta):
     """One EWMA step, v ← β·v + (1 − β)·x: the scalar heart every fused loop inlines."""

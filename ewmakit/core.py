@@ -75,13 +75,28 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
 def _check_finite(arr: np.ndarray, name: str) -> None:
     if arr.size == 0:
         return
-    k = _kernels().first_nonfinite(np.ascontiguousarray(arr))
+    # a column-major panel (a DataFrame's block) is scanned as it lies; the first ±inf in row order is then found
+    flat = arr.T if arr.ndim == 2 and arr.flags.f_contiguous and not arr.flags.c_contiguous else arr
+    k = _kernels().first_nonfinite(np.ascontiguousarray(flat))
+    if k >= 0 and flat is not arr:
+        k = int(np.flatnonzero(np.isinf(arr).ravel())[0])
     if k >= 0:
         pos = np.unravel_index(k, arr.shape)
         where = pos[0] if arr.ndim == 1 else tuple(int(p) for p in pos)
         raise ValueError(
             f"{name} must be finite or NaN (NaN marks a missing value), got {arr.flat[k]} at position {where}"
         )
+
+
+def row_major(a: np.ndarray) -> np.ndarray:
+    """``a`` (2-D) C-contiguous: itself, or a column-major panel (a DataFrame's block) transposed in parallel."""
+    if a.flags.c_contiguous:
+        return a
+    if a.flags.f_contiguous and a.size >= 1 << 16:
+        out = np.empty(a.shape, dtype=a.dtype)
+        _kernels().transpose_into(a.T, out)
+        return out
+    return np.ascontiguousarray(a)
 
 
 def _to_2d(arr: np.ndarray, axis: int):

@@ -225,7 +225,7 @@ def _macd(v, fast, slow, signal, seed):
     out = np.empty((T, 3 * N))
     if T and N:
         k = _finance_kernels()
-        args = (np.ascontiguousarray(v), out, np.array([beta_from_window(n) for n in (fast, slow, signal)]),
+        args = (core.row_major(v), out, np.array([beta_from_window(n) for n in (fast, slow, signal)]),
                 np.array([fast, slow, signal], dtype=np.int64), seed == "sma")
         parts = _parts(N)  # one range: in this thread (a parallel launch would wake the pool for nothing)
         ninf = k.macd_panel(*args, parts) if parts > 1 else k._macd_cols(*args, 0, N)
@@ -271,7 +271,7 @@ def rsi(close, window=14, *, seed="sma"):
 def _rsi(v, n, seed, check):
     """Wilder's RSI through the fused kernel: gains and losses smoothed in cache-sized row blocks."""
     T, N = v.shape
-    v = np.ascontiguousarray(v)
+    v = core.row_major(v)  # a DataFrame's column-major block, transposed in parallel
     if seed == "sma":
         def prefix(P):
             d = np.full((P, N), np.nan)
@@ -348,7 +348,7 @@ def atr(high, low=None, close=None, window=14, *, seed="sma"):
 def _atr(h, lo, c, n, seed, checks):
     """Wilder's ATR through the fused kernel: the true range smoothed in cache-sized row blocks."""
     T, N = c.shape
-    h, lo, c = (np.ascontiguousarray(a) for a in (h, lo, c))
+    h, lo, c = (core.row_major(a) for a in (h, lo, c))
     if seed == "sma":
         def prefix(P):
             tr = np.full((P, N), np.nan)

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ewmakit
-from ewmakit import core
+from ewmakit import core, finance
 
 
 # --------------------------------------------------------------------------- the plain loops
@@ -333,3 +333,22 @@ def test_stamped_bad_times_raise_naming_the_row(where, bad):
         match = f"row {pos} comes before row {pos - 1}"
     with pytest.raises(ValueError, match=match):
         ewmakit.ewma(x, halflife="5s", times=times)
+
+
+def test_column_major_inputs_name_the_first_inf_in_row_order():
+    x = np.asfortranarray(panel(3, 40, 12, 0.0))
+    x[7, 3] = np.inf
+    x[2, 9] = -np.inf  # first in row order, second in column order
+    with pytest.raises(ValueError, match=r"-inf at position \(2, 9\)"):
+        ewmakit.ewma(x, 0.9)
+    with pytest.raises(ValueError, match=r"-inf at position \(2, 9\)"):
+        finance.macd(x)
+
+
+def test_row_major_transposes_column_major_panels():
+    x = panel(4, 300, 257, 0.1)
+    f = np.asfortranarray(x)
+    got = core.row_major(f)
+    assert got.flags.c_contiguous
+    np.testing.assert_array_equal(got, x)
+    assert core.row_major(x) is x
