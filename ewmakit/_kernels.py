@@ -128,6 +128,15 @@ def _series_step(m, w, n, cur, d, nw, adjust, ignore_na, fast, w_star, c_old, c_
     return m, w, n
 
 
+@njit(inline="always")
+def _series_row(m, w, n, first, i, v, d, nw, adjust, ignore_na, fast, w_star, c_old, c_new, minp):
+    """Row ``i`` of a series that begins at row ``first``: the new state and the value written (NaN before)."""
+    if i < first:
+        return m, w, n, NAN
+    m, w, n = _series_step(m, w, n, np.float64(v), d, nw, adjust, ignore_na, fast, w_star, c_old, c_new)
+    return m, w, n, (m if n >= minp else NAN)
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _ewm_mean_1col(x, out, beta, decay, timed, adjust, ignore_na, minp, mean, wt, nobs, first_row, w_star):
     """One series: :func:`_series_step` row after row, with the state in registers."""
@@ -179,22 +188,14 @@ def _ewm_mean_series(xt, outt, beta, decay, timed, adjust, ignore_na, minp, mean
             if timed:
                 d = decay[i]
                 nw = 1.0 if adjust else 1.0 - d
-            if i >= fa:
-                ma, wa, na = _series_step(ma, wa, na, np.float64(a[i]), d, nw, adjust, ignore_na, fast, w_star,
-                                          c_old, c_new)
-            oa[i] = ma if na >= minp and i >= fa else NAN
-            if i >= fb:
-                mb, wb, nb = _series_step(mb, wb, nb, np.float64(b[i]), d, nw, adjust, ignore_na, fast, w_star,
-                                          c_old, c_new)
-            ob[i] = mb if nb >= minp and i >= fb else NAN
-            if i >= fc:
-                mc, wc, nc = _series_step(mc, wc, nc, np.float64(c[i]), d, nw, adjust, ignore_na, fast, w_star,
-                                          c_old, c_new)
-            oc[i] = mc if nc >= minp and i >= fc else NAN
-            if i >= fe:
-                me, we, ne = _series_step(me, we, ne, np.float64(e[i]), d, nw, adjust, ignore_na, fast, w_star,
-                                          c_old, c_new)
-            oe[i] = me if ne >= minp and i >= fe else NAN
+            ma, wa, na, oa[i] = _series_row(ma, wa, na, fa, i, a[i], d, nw, adjust, ignore_na, fast, w_star, c_old,
+                                            c_new, minp)
+            mb, wb, nb, ob[i] = _series_row(mb, wb, nb, fb, i, b[i], d, nw, adjust, ignore_na, fast, w_star, c_old,
+                                            c_new, minp)
+            mc, wc, nc, oc[i] = _series_row(mc, wc, nc, fc, i, c[i], d, nw, adjust, ignore_na, fast, w_star, c_old,
+                                            c_new, minp)
+            me, we, ne, oe[i] = _series_row(me, we, ne, fe, i, e[i], d, nw, adjust, ignore_na, fast, w_star, c_old,
+                                            c_new, minp)
         for i in range(lo, T):
             if timed:
                 d = decay[i]
