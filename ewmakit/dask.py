@@ -344,7 +344,7 @@ def _run(x: np.ndarray, plan: _Plan, opts: core.Options, state) -> np.ndarray:
     if x.size:
         decay, timed = core._decay_arg(opts)
         core._kernels().ewm_cov(x, x, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp,
-                                plan.bias, *state, True, False)
+                                plan.bias, *state, True, plan.stat == "std")  # std: the kernel takes the root
     return out
 
 
@@ -446,11 +446,7 @@ def _smooth(part, carry: "_Carry", plan: _Plan, number: int):
 
 
 def _column(out: np.ndarray, j: int, plan: _Plan) -> np.ndarray:
-    # the root of the float64 variance, then cast: as the in-memory kernel writes it
-    col = out[:, j]
-    if plan.stat == "std":
-        col = np.sqrt(np.maximum(col, 0, where=~np.isnan(col), out=col.copy()))
-    return col.astype(plan.out_dtypes[j], copy=False)
+    return out[:, j].astype(plan.out_dtypes[j], copy=False)  # float64 values (a std already rooted), then cast
 
 
 def _wrap(out: np.ndarray, index, plan: _Plan):
