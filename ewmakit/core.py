@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .decay import resolve_beta
+from .decay import is_real, resolve_beta
 
 __all__ = ["ewma", "ewmvar", "ewmstd", "ewmcov", "ewmcorr", "ewma_weights", "EWMA"]
 
@@ -40,9 +40,12 @@ def _kernels():
 def as_float_array(x, name: str = "x") -> np.ndarray:
     """``x`` as a float32/float64 ndarray (no copy when it already is one).
 
-    Integers and booleans become float64; pandas nullable arrays have their
-    missing values turned into NaN. Anything else non-numeric is a TypeError.
+    Integers and booleans become float64; pandas nullable arrays (and
+    DataFrames of them) have their missing values (``pd.NA``, None) turned
+    into NaN. Anything else non-numeric is a TypeError.
     """
+    if hasattr(x, "dtypes") and hasattr(x, "columns") and not isinstance(x, np.ndarray):  # a DataFrame
+        return _frame_floats(x, name)
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
         dtype = getattr(x, "dtype", None)
         if isinstance(dtype, np.dtype) and dtype.kind in "f":  # numpy-backed floats: a view, no copy
@@ -67,9 +70,34 @@ def as_float_array(x, name: str = "x") -> np.ndarray:
     if kind == "O" and not any(isinstance(v, (str, bytes)) for v in arr.flat):
         try:  # numbers (and None) held as Python objects; text is never parsed as numbers
             return arr.astype(np.float64)
+        except OverflowError:
+            raise ValueError(f"{name} holds an integer beyond the range of float64") from None
         except (TypeError, ValueError):
             pass
+        import pandas as pd
+
+        missing = pd.isna(arr)  # pd.NA (which float() refuses), None, NaN
+        if missing.any():
+            filled = arr.copy()
+            filled[missing] = np.nan
+            try:
+                return filled.astype(np.float64)
+            except (TypeError, ValueError):
+                pass
     raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
+
+
+def _frame_floats(frame, name: str) -> np.ndarray:
+    """A DataFrame's numeric columns as one float array (float32 if every column is float32), NA as NaN."""
+    import pandas as pd
+
+    dtypes = list(frame.dtypes)
+    bad = [c for c, dt in zip(frame.columns, dtypes)
+           if not pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_complex_dtype(dt)]
+    if bad:
+        raise TypeError(f"{name} must hold numbers, but its columns {bad!r} do not")
+    target = np.float32 if dtypes and all(dt == np.float32 for dt in dtypes) else np.float64
+    return frame.to_numpy(dtype=target, na_value=np.nan)
 
 
 def _check_finite(arr: np.ndarray, name: str) -> None:
@@ -140,10 +168,14 @@ def _check_bool(name, value) -> bool:
     return bool(value)
 
 
+_INT64_MAX = np.iinfo(np.int64).max
+
+
 def _check_min_periods(min_periods) -> int:
     if isinstance(min_periods, bool) or not isinstance(min_periods, numbers.Integral) or min_periods < 0:
         raise ValueError(f"min_periods must be an integer >= 0, got {min_periods!r}")
-    return max(int(min_periods), 1)
+    # beyond int64 no series can ever have that many observations: the same as the largest int64
+    return max(min(int(min_periods), _INT64_MAX), 1)
 
 
 def check_init(init, bias_correction: bool):
@@ -243,7 +275,7 @@ def time_decay(times, halflife, n: int, *, lazy: bool = False):
         if bad.any():
             raise ValueError(f"times must be finite, got {t[bad][0]} at position {int(np.argmax(bad))}")
         dt = np.diff(t)
-        if isinstance(halflife, bool) or not isinstance(halflife, numbers.Real):
+        if not is_real(halflife):  # a timedelta with numeric times has no unit to compare with
             raise ValueError(f"halflife must be a number in the units of numeric times, got {halflife!r}")
         h = float(halflife)
         if not (0.0 < h < np.inf):
@@ -355,6 +387,7 @@ def run_mean(x2: np.ndarray, opts: Options, state=None, first_row=None, *, sourc
         state = new_mean_state(opts, x2.shape[1])
     if first_row is None:
         first_row = np.zeros(x2.shape[1], dtype=np.int64)
+    check_kernel_arrays(x2.shape[1], mean=state[0], weight=state[1], nobs=state[2], first_row=first_row)
     k = _kernels()
     threads = _threads()
     one_long = x2.shape[1] == 1 and x2.shape[0] - first_row[0] >= _LONG and x2.flags.c_contiguous
@@ -412,6 +445,21 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, bias: bool, root: boo
         for arr, name in sources:
             _check_finite(arr, name)
     return out
+
+
+_STATE_DTYPES = {"nobs": np.int64, "first_row": np.int64}
+
+
+def check_kernel_arrays(n: int, **arrays) -> None:
+    """Refuse state arrays a kernel would read or write out of bounds: each must be 1-D, C-contiguous and
+    writeable, hold ``n`` values (one per series), float64 (int64 for counts and rows)."""
+    for key, a in arrays.items():
+        dtype = _STATE_DTYPES.get(key, np.float64)
+        if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != 1 or a.shape[0] != n \
+                or not a.flags.c_contiguous or not a.flags.writeable:
+            got = f"{a.dtype} {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise ValueError(f"kernel state {key} must be a writeable C-contiguous {np.dtype(dtype)} array "
+                             f"of shape ({n},), got {got}")
 
 
 def _prepare(x, axis, name="x", check=True):
@@ -764,6 +812,105 @@ def ewma_weights(n, beta=None, *, alpha=None, window=None, halflife=None, com=No
 # --------------------------------------------------------------------------- streaming
 
 
+_OPTION_KEYS = ("beta", "init", "bias_correction", "ignore_na", "min_periods", "count", "shape", "dtype")
+_STATE_KEYS = ("mean", "weight", "nobs", "last")
+_MAX_SERIES = 1 << 40  # more series than any memory holds: a forged shape, refused before allocating
+
+
+def _check_state_dict(d) -> dict:
+    """The option entries of an :meth:`EWMA.state_dict`, checked for presence and type."""
+    from collections.abc import Mapping
+
+    if not isinstance(d, Mapping):
+        raise TypeError(f"state dict must be a dict from EWMA.state_dict(), got {type(d).__name__}")
+    missing = [k for k in _OPTION_KEYS if k not in d]
+    if missing:
+        raise ValueError(f"state dict lacks the key(s) {missing}; it must come from EWMA.state_dict()")
+    unknown = [k for k in d if k not in _OPTION_KEYS + _STATE_KEYS]
+    if unknown:
+        raise ValueError(f"state dict has unknown key(s) {unknown!r}; it must come from EWMA.state_dict()")
+    from .decay import check_beta
+
+    check_beta(d["beta"])  # names the key; the constructor checks the other options
+    count = d["count"]
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not 0 <= count <= _INT64_MAX:
+        raise ValueError(f"state dict: count must be an integer in [0, 2**63 - 1], got {count!r}")
+    return {**{k: d[k] for k in _OPTION_KEYS}, "count": int(count)}
+
+
+def _state_values(d, key: str, n: int, integers: bool) -> np.ndarray:
+    """``d[key]`` as ``n`` float64 (or int64) values, or the error naming ``key``."""
+    value = d.get(key)
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"state dict: {key} must be a list of {n} numbers, got {value!r}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"state dict: {key} must be a list of {n} numbers ({exc})") from None
+    kinds = "iu" if integers else "iuf"
+    if arr.dtype.kind not in kinds or arr.dtype == np.float16:
+        what = "integers" if integers else "real numbers (float32/float64)"
+        raise TypeError(f"state dict: {key} must hold {what}, got dtype {arr.dtype}")
+    if arr.ndim != 1 or arr.size != n:
+        raise ValueError(f"state dict: {key} must hold {n} values (the product of shape), got shape {arr.shape}")
+    if integers:
+        if arr.size and (arr.min() < 0 or arr.max() > _INT64_MAX):
+            raise ValueError(f"state dict: {key} must hold integers in [0, 2**63 - 1], got {arr.min()} .. {arr.max()}")
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    return np.array(arr, dtype=np.float64)
+
+
+def _check_stream_state(d, fields: dict, opts: Options):
+    """``(shape, dtype, (mean, weight, nobs))`` of a state dict, every entry checked; None before any update."""
+    shape, dtype, count = fields["shape"], fields["dtype"], fields["count"]
+    present = [k for k in _STATE_KEYS if d.get(k) is not None]
+    if shape is None:
+        if dtype is not None or count or present:
+            raise ValueError("state dict: with shape None (nothing fed yet) dtype, mean, weight, nobs and last "
+                             f"must be None and count 0, got dtype={dtype!r}, count={count!r}, {present} given")
+        return None
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, (list, tuple)) or not all(
+            not isinstance(v, bool) and isinstance(v, numbers.Integral) and 0 <= v for v in shape):
+        raise TypeError(f"state dict: shape must be a list of integers >= 0 (or None), got {shape!r}")
+    n = 1
+    for v in shape:
+        n *= int(v)
+    if n > _MAX_SERIES:
+        raise ValueError(f"state dict: shape {list(shape)} holds {n} series, more than 2**40")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"state dict: dtype must be 'float32' or 'float64', got {dtype!r}")
+    mean = _state_values(d, "mean", n, integers=False)
+    weight = _state_values(d, "weight", n, integers=False)
+    nobs = _state_values(d, "nobs", n, integers=True)
+    if n and nobs.max() > count:
+        raise ValueError(f"state dict: nobs must not exceed count ({count}) (one observation per row at most), "
+                         f"got {nobs.max()}")
+    started = nobs > 0
+    if not np.isfinite(mean[started]).all():
+        raise ValueError("state dict: mean must be finite once a series has observations, got "
+                         f"{mean[started][~np.isfinite(mean[started])][0]}")
+    start = _init_column(opts, n)  # before the first observation the state is the start value, weight 1
+    fresh_mean = (mean == start) | (np.isnan(mean) & np.isnan(start))
+    if not (fresh_mean[~started].all() and (weight[~started] == 1.0).all()):
+        raise ValueError("state dict: a series without observations must hold the start value of init "
+                         f"({'NaN' if isinstance(opts.init, str) else 'init'}) with weight 1")
+    # the weight of the past: 1 after an observation without adjust, at most ~1/(1 - beta) with it; gaps decay it
+    top = 1.0 / (1.0 - opts.beta) + 1.0 if opts.adjust else 1.0
+    w = weight[started]
+    if not ((w >= 0.0) & (w <= top)).all():
+        raise ValueError(f"state dict: weight must be in [0, {top:g}] for beta={opts.beta!r} "
+                         f"(bias_correction={opts.adjust}), got {w[~((w >= 0.0) & (w <= top))][0]!r}")
+    last = d.get("last")
+    if count == 0 and last is not None:
+        raise ValueError(f"state dict: last must be None before any row (count 0), got {last!r}")
+    if last is not None:
+        given = _state_values(d, "last", n, integers=False).astype(dtype)
+        derived = np.where(nobs >= opts.minp, mean, np.nan).astype(dtype)
+        if not np.array_equal(given, derived, equal_nan=True):
+            raise ValueError("state dict: last does not match mean, nobs and min_periods (the value they give)")
+    return tuple(int(v) for v in shape), np.dtype(dtype), (mean, weight, nobs)
+
+
 class EWMA:
     r"""Streaming exponentially weighted moving average.
 
@@ -830,7 +977,6 @@ class EWMA:
         self._shape = None
         self._dtype = None
         self._state = None
-        self._last = None
         self.count = 0
 
     def _feed(self, rows: np.ndarray) -> np.ndarray:
@@ -845,8 +991,6 @@ class EWMA:
         _check_finite(rows, "x")
         out = run_mean(x2, self._opts, self._state)
         self.count += rows.shape[0]
-        if rows.shape[0]:
-            self._last = out[-1].copy()
         return out.reshape(rows.shape)
 
     def update(self, x):
@@ -871,17 +1015,29 @@ class EWMA:
             raise ValueError("xs must hold rows along axis 0, got a scalar (use update)")
         return self._feed(arr)
 
+    def _current(self) -> np.ndarray | None:
+        """The flat current average in the stream's dtype (what the last row gave), None before any row."""
+        if self.count == 0:
+            return None
+        mean, _, nobs = self._state
+        return np.where(nobs >= self._opts.minp, mean, np.nan).astype(self._dtype)
+
     @property
     def value(self):
         """The current average: None before the first update, NaN before any observation."""
-        if self._last is None:
+        last = self._current()
+        if last is None:
             return None
         if self._shape == ():
-            return float(self._last[0])
-        return self._last.reshape(self._shape).copy()
+            return float(last[0])
+        return last.reshape(self._shape)
 
     def state_dict(self) -> dict:
-        """The whole state as plain Python values (picklable, JSON-friendly but for NaN)."""
+        """The whole state as plain Python values (picklable, JSON-friendly but for NaN).
+
+        :meth:`from_state_dict` reads it back and checks every entry, so a
+        stored dict can be loaded safely whatever happened to it.
+        """
         init = self._init_spec
         if not isinstance(init, str):
             init = np.asarray(init, dtype=np.float64).tolist()
@@ -897,23 +1053,32 @@ class EWMA:
         }
         if self._state is not None:
             mean, wt, nobs = self._state
-            d.update(mean=mean.tolist(), weight=wt.tolist(), nobs=nobs.tolist(), last=self._last.tolist()
-                     if self._last is not None else None)
+            last = self._current()
+            d.update(mean=mean.tolist(), weight=wt.tolist(), nobs=nobs.tolist(),
+                     last=None if last is None else last.tolist())
         return d
 
     @classmethod
-    def from_state_dict(cls, d: dict) -> "EWMA":
-        """Rebuild a streaming EWMA that continues exactly where ``d`` was taken."""
-        obj = cls(d["beta"], init=d["init"], bias_correction=d["bias_correction"], ignore_na=d["ignore_na"],
-                  min_periods=d["min_periods"])
-        obj.count = int(d["count"])
-        if d.get("shape") is not None:
-            obj._shape = tuple(d["shape"])
-            obj._dtype = np.dtype(d["dtype"])
-            obj._state = (np.asarray(d["mean"], dtype=np.float64), np.asarray(d["weight"], dtype=np.float64),
-                          np.asarray(d["nobs"], dtype=np.int64))
-            if d.get("last") is not None:
-                obj._last = np.asarray(d["last"], dtype=obj._dtype)
+    def from_state_dict(cls, d) -> "EWMA":
+        """Rebuild a streaming EWMA that continues exactly where ``d`` was taken.
+
+        ``d`` is treated as untrusted (it may have been stored, edited or
+        forged): every key, type, dtype, length and range is checked before
+        any of it reaches the compiled kernel.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Naming the key that is missing, unknown, of the wrong type, length
+            or range, or inconsistent with the others.
+        """
+        fields = _check_state_dict(d)
+        obj = cls(fields["beta"], init=fields["init"], bias_correction=fields["bias_correction"],
+                  ignore_na=fields["ignore_na"], min_periods=fields["min_periods"])
+        state = _check_stream_state(d, fields, obj._opts)
+        obj.count = fields["count"]
+        if state is not None:
+            obj._shape, obj._dtype, obj._state = state
         return obj
 
     def __repr__(self) -> str:

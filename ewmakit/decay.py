@@ -43,14 +43,35 @@ __all__ = [
 ]
 
 
+def is_real(value) -> bool:
+    """Whether ``value`` is a real number: not a bool, not a numpy datetime/timedelta.
+
+    numpy registers ``timedelta64`` (and ``datetime64``) as integers, so
+    ``numbers.Real`` alone would read ``np.timedelta64(2, "ns")`` as 2.
+    """
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and type(value).__name__ not in ("timedelta64", "datetime64"))
+
+
 def _real(name: str, value) -> float:
     """Return ``value`` as a float, or raise naming ``name``.
 
     Booleans are refused: ``beta=True`` is a typo, not 1.0.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the floats: as large as a float gets, for the range checks
+        return math.inf if value > 0 else -math.inf
+
+
+def _below_one(b: float, name: str, value, formula: str, limit: str) -> float:
+    """``b``, or a ValueError naming the spec when it rounded to β = 1.0 (an average that never moves)."""
+    if b >= 1.0:
+        raise ValueError(f"{name}={value!r} gives beta = {formula}, which rounds to 1.0 in double precision "
+                         f"(an average that never moves); {name} must be {limit}")
+    return b
 
 
 def check_beta(beta, name: str = "beta") -> float:
@@ -110,7 +131,8 @@ def beta_from_window(n) -> float:
     Raises
     ------
     ValueError
-        If ``n < 1`` or is not finite.
+        If ``n < 1``, is not finite, or is so large (above 3.6e16) that β
+        rounds to 1.0.
 
     Notes
     -----
@@ -132,7 +154,7 @@ def beta_from_window(n) -> float:
     >>> beta_from_window(1)
     0.0
     """
-    return 1.0 - alpha_from_window(n)
+    return _below_one(1.0 - alpha_from_window(n), "window", n, "1 - 2/(n+1)", "below 3.6e16")
 
 
 def window_from_beta(beta) -> float:
@@ -165,7 +187,7 @@ def beta_from_halflife(h) -> float:
     v = _real("halflife", h)
     if not (0.0 < v < math.inf):
         raise ValueError(f"halflife must be in (0, inf), got {h!r}")
-    return 0.5 ** (1.0 / v)
+    return _below_one(0.5 ** (1.0 / v), "halflife", h, "0.5 ** (1/h)", "below 1.2e16")
 
 
 def halflife_from_beta(beta) -> float:
@@ -200,7 +222,7 @@ def beta_from_com(c) -> float:
     v = _real("com", c)
     if not (0.0 <= v < math.inf):
         raise ValueError(f"com must be in [0, inf), got {c!r}")
-    return v / (1.0 + v)
+    return _below_one(v / (1.0 + v), "com", c, "c/(1+c)", "below 9e15")
 
 
 def effective_window(beta) -> float:
@@ -273,11 +295,11 @@ def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None)
         a = _real("alpha", value)
         if not (0.0 < a <= 1.0):
             raise ValueError(f"alpha must be in (0, 1], got {value!r}")
-        return 1.0 - a
+        return _below_one(1.0 - a, "alpha", value, "1 - alpha", "at least 5.6e-17")
     if name == "window":
         return beta_from_window(value)
     if name == "halflife":
-        if not isinstance(value, numbers.Real):  # a bool falls through to the TypeError below
+        if not isinstance(value, bool) and not is_real(value):  # a bool falls through to the TypeError below
             raise ValueError(
                 f"halflife={value!r} is a time span: it needs times=...; without times give it in steps (a number)"
             )

@@ -349,3 +349,62 @@ def test_streaming_non_numeric():
         EWMA(0.5).update("a")
     with pytest.raises(TypeError, match=r"\bxs\b.*numbers"):
         EWMA(0.5).update_many(["a", "b"])
+
+
+# --------------------------------------------------------------------------- issue #10, items 8 and 9
+
+
+@pytest.mark.parametrize("func", ALL)
+@pytest.mark.parametrize("halflife", [np.timedelta64(2, "ns"), np.timedelta64(1, "D"), pd.Timedelta("1D"),
+                                      datetime.timedelta(days=1)])
+def test_a_timedelta_halflife_without_times_is_refused(func, halflife):
+    """numpy registers timedelta64 as an integer: np.timedelta64(2, "ns") used to act as halflife=2."""
+    with pytest.raises(ValueError, match=r"halflife=.* is a time span: it needs times="):
+        call(func, halflife=halflife)
+    with pytest.raises(ValueError, match=r"is a time span"):
+        EWMA(halflife=halflife)
+
+
+def test_a_timedelta64_halflife_with_times_is_the_half_life_as_in_pandas():
+    times = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-05", "2020-01-09"])
+    x = np.array([1.0, 3.0, 2.0, 5.0, 4.0])
+    want = pd.Series(x).ewm(halflife=pd.Timedelta("2D"), times=times).mean().to_numpy()
+    for hl in (np.timedelta64(2, "D"), np.timedelta64(48, "h"), np.timedelta64(2 * 86_400 * 10**9, "ns")):
+        np.testing.assert_allclose(ewma(x, halflife=hl, times=times, bias_correction=True), want, rtol=1e-13)
+    with pytest.raises(ValueError, match=r"halflife must be a number in the units of numeric times"):
+        ewma(x, halflife=np.timedelta64(2, "D"), times=np.arange(5.0))
+
+
+@pytest.mark.parametrize("kw, limit", [(dict(window=1e17), r"window must be below 3.6e16"),
+                                       (dict(halflife=1e17), r"halflife must be below 1.2e16"),
+                                       (dict(com=1e16), r"com must be below 9e15"),
+                                       (dict(alpha=1e-17), r"alpha must be at least 5.6e-17")])
+def test_a_spec_that_rounds_beta_to_one_names_the_spec(kw, limit):
+    (name, value), = kw.items()
+    for fn in (lambda: ewma(X, **kw), lambda: EWMA(**kw)):
+        with pytest.raises(ValueError, match=rf"{name}={re.escape(repr(value))} gives beta = .* rounds to 1.0 .*{limit}"):
+            fn()
+    ewma(X, window=3.5e16)  # just below the limit: still a (very slow) average
+
+
+def test_min_periods_beyond_int64_is_never_reached():
+    np.testing.assert_array_equal(ewma(X, 0.5, min_periods=2**63), np.full(5, np.nan))
+    np.testing.assert_array_equal(ewmvar(X, 0.5, min_periods=10**30), np.full(5, np.nan))
+    s = EWMA(0.5, min_periods=2**70)
+    assert np.isnan(s.update(1.0))
+
+
+def test_nullable_columns_with_pd_na_are_missing_values():
+    """ewma on a DataFrame (or a list) holding pd.NA said "must hold numbers" while the accessor took it."""
+    df = pd.DataFrame({"a": pd.array([1, None, 3, 4], dtype="Int64"),
+                       "b": pd.array([1.0, 2.0, None, 0.5], dtype="Float64")})
+    # (beta 0.6: pandas 3 special-cases alpha = 0.5 after a gap, pandas-dev/pandas#66523)
+    want = df.astype("float64").ewm(alpha=0.4, adjust=False).mean().to_numpy()
+    np.testing.assert_allclose(ewma(df, 0.6), want, rtol=1e-14)
+    np.testing.assert_array_equal(ewma(df, 0.6), df.ewmakit.smooth(0.6).to_numpy())
+    np.testing.assert_allclose(ewma([1.0, pd.NA, 3.0, None], 0.6),
+                               pd.Series([1.0, np.nan, 3.0, np.nan]).ewm(alpha=0.4, adjust=False).mean(), rtol=1e-14)
+    with pytest.raises(TypeError, match=r"columns \['c'\] do not"):
+        ewma(df.assign(c=["x", "y", "z", "w"]), 0.5)
+    with pytest.raises(ValueError, match=r"integer beyond the range of float64"):
+        ewma([1, 10**400], 0.5)

@@ -38,7 +38,10 @@ def ewma_update():
 def _real(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the floats: as large as a float gets, for the range checks
+        return math.inf if value > 0 else -math.inf
 
 
 def check_nonneg(name: str, value, what: str) -> float:
@@ -56,6 +59,16 @@ def check_beta(name: str, value, what: str, *, closed: bool = False) -> float:
     if not ok:
         raise ValueError(f"Invalid {what}: {name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
     return v
+
+
+def _check_count(name: str, value, lo: int, hi: int) -> int:
+    """A step count: an integer (not a bool, not a float) in [lo, hi]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if not lo <= value <= hi:
+        text = repr(value) if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi if hi < 10**15 else '2**53'}], got {text}")
+    return int(value)
 
 
 def check_bool(name: str, value) -> bool:
@@ -157,11 +170,13 @@ class Optimizer:
     """Base class of :class:`SGD`, :class:`RMSprop`, :class:`Adam` and :class:`AdamW`.
 
     Subclasses set ``_state_names`` (the names of their moments, torch's),
-    validate their hyper-parameters in ``_configure`` and implement
-    ``_update(p, g, state, lr)`` on flat arrays.
+    validate their hyper-parameters in ``_check_hyper``, say which moments
+    they keep in ``_required_state`` and implement ``_update(p, g, state, lr)``
+    on flat arrays.
     """
 
     _state_names: tuple[str, ...] = ()
+    _MAX_STEPS = 1 << 53  # step counts beyond this are not exact as the floats of β**t
 
     def __init__(self, params, lr, *, fused: bool = True):
         self._params = params
@@ -174,7 +189,14 @@ class Optimizer:
 
     # ---------------------------------------------------------------- hyper-parameters
 
-    def _configure(self, **hyper) -> None:  # pragma: no cover - overridden
+    @staticmethod
+    def _check_hyper(**hyper) -> dict:  # pragma: no cover - overridden
+        """The validated hyper-parameters other than ``lr`` (raises naming the bad one)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _required_state(hyper: dict) -> tuple[str, ...]:  # pragma: no cover - overridden
+        """The moments a parameter that has taken a step holds under these hyper-parameters."""
         raise NotImplementedError
 
     @property
@@ -303,41 +325,92 @@ class Optimizer:
 
         The hyper-parameters are replaced by the saved ones (as torch does), except a
         saved callable ``lr`` (stored as None), which keeps this optimizer's ``lr``.
+        Everything is checked before anything is applied: on an error the
+        optimizer is left exactly as it was.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Naming the entry that is missing, unknown, of the wrong type, shape or
+            range: a step count must be an integer in [1, t], t an integer >= 0,
+            moments real arrays shaped like their parameter (second moments >= 0),
+            present exactly when the hyper-parameters use them.
         """
         d = state_dict
         name = type(self).__name__
         if not isinstance(d, Mapping) or d.get("optimizer") != name:
             got = d.get("optimizer") if isinstance(d, Mapping) else type(d).__name__
             raise ValueError(f"state_dict must come from {name}.state_dict(), got one from {got!r}")
+        missing = [k for k in ("hyperparameters", "t", "keys", "state") if k not in d]
+        if missing:
+            raise ValueError(f"state_dict lacks the key(s) {missing}; it must come from {name}.state_dict()")
         saved = d["state"]
+        if not isinstance(saved, (list, tuple)):
+            raise TypeError(f"state_dict['state'] must be a list with one dict per parameter, got "
+                            f"{type(saved).__name__}")
         if len(saved) != len(self._arrays):
             raise ValueError(f"state_dict has {len(saved)} parameters, this optimizer has {len(self._arrays)}")
         keys = list(self._keys) if self._kind == "dict" else None
         if d.get("keys") != keys:
             raise ValueError(f"state_dict has parameter keys {d.get('keys')}, this optimizer has {keys}")
-        new_state = []
-        for i, (p, st) in enumerate(zip(self._arrays, saved)):
-            entry = {}
-            for k, v in st.items():
-                if k == "step":
-                    entry[k] = int(v)
-                    continue
-                if k not in self._state_names:
-                    raise ValueError(f"state_dict has an unknown state {k!r} for {_label(self._keys[i])}")
-                arr = np.asarray(v)
-                if arr.shape != p.shape:
-                    raise ValueError(f"state {k!r} of {_label(self._keys[i])} has shape {arr.shape}, expected {p.shape}")
-                entry[k] = np.array(arr, dtype=p.dtype, order="C").reshape(-1)
-            new_state.append(entry)
-        hyper = dict(d["hyperparameters"])
+        t = _check_count("t", d["t"], 0, self._MAX_STEPS)
+        hyper = d["hyperparameters"]
+        if not isinstance(hyper, Mapping):
+            raise TypeError(f"state_dict['hyperparameters'] must be a dict, got {type(hyper).__name__}")
+        hyper = dict(hyper)
+        expected = set(self.hyperparameters)
+        if set(hyper) != expected:
+            raise ValueError(f"state_dict['hyperparameters'] must have the keys {sorted(expected)}, "
+                             f"got {sorted(map(str, hyper))}")
         lr = hyper.pop("lr")
         if lr is not None:
             lr = check_nonneg("lr", lr, "learning rate")
-        self._configure(**hyper)  # validates, and changes nothing when it raises
+        new_hyper = self._check_hyper(**hyper)
+        required = self._required_state(new_hyper)
+        new_state = [self._checked_state(i, st, t, required) for i, st in enumerate(saved)]
+        # everything is valid: apply all of it
+        self._hyper = new_hyper
         if lr is not None:
             self._lr = lr
-        self._t = int(d["t"])
+        self._t = t
         self._state = new_state
+
+    _SQUARES = ("exp_avg_sq", "max_exp_avg_sq", "square_avg")  # EWMAs of squares: never negative
+
+    def _checked_state(self, i: int, st, t: int, required: tuple[str, ...]) -> dict:
+        """Parameter ``i``'s saved state as flat arrays of its dtype, every entry checked."""
+        p, label = self._arrays[i], _label(self._keys[i])
+        if not isinstance(st, Mapping):
+            raise TypeError(f"state of {label} must be a dict, got {type(st).__name__}")
+        unknown = [k for k in st if k != "step" and k not in self._state_names]
+        if unknown:
+            raise ValueError(f"state_dict has an unknown state {unknown[0]!r} for {label}")
+        if not st:
+            return {}  # a parameter that has not taken a step yet
+        if "step" not in st:
+            raise ValueError(f"state of {label} has moments but no 'step' (the bias correction needs it)")
+        entry = {"step": _check_count(f"step of {label}", st["step"], 1, t)}
+        names = [k for k in st if k != "step"]
+        if sorted(names) != sorted(required):
+            raise ValueError(f"state of {label} must hold {list(required)} under these hyper-parameters, "
+                             f"got {names}")
+        for k in names:
+            v = st[k]
+            arr = np.asarray(v) if not isinstance(v, (str, bytes)) else np.asarray(None)
+            if arr.dtype.kind not in "iuf" or arr.dtype == np.float16:
+                raise TypeError(f"state {k!r} of {label} must be a float array, got {type(v).__name__} "
+                                f"of dtype {arr.dtype}")
+            if arr.shape != p.shape:
+                raise ValueError(f"state {k!r} of {label} has shape {arr.shape}, expected {p.shape}")
+            flat = np.array(arr, dtype=p.dtype, order="C").reshape(-1)
+            with np.errstate(invalid="ignore"):
+                if k in self._SQUARES and (flat < 0).any():
+                    raise ValueError(f"state {k!r} of {label} is an average of squares and must be >= 0, "
+                                     f"got {flat[flat < 0][0]}")
+                if (np.isinf(flat) & np.isfinite(np.asarray(arr, dtype=np.float64).reshape(-1))).any():
+                    raise ValueError(f"state {k!r} of {label} holds values beyond the range of {p.dtype}")
+            entry[k] = flat
+        return entry
 
     # ---------------------------------------------------------------- display
 

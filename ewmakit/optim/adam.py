@@ -92,16 +92,22 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  maximize=False, *, fused=True):
         super().__init__(params, lr, fused=fused)
-        self._configure(betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
+        self._hyper = self._check_hyper(betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                        maximize=maximize)
 
-    def _configure(self, *, betas, eps, weight_decay, amsgrad, maximize) -> None:
-        self._hyper = {
+    @staticmethod
+    def _check_hyper(*, betas, eps, weight_decay, amsgrad, maximize) -> dict:
+        return {
             "betas": check_betas(betas),
             "eps": check_nonneg("eps", eps, "epsilon value"),
             "weight_decay": check_nonneg("weight_decay", weight_decay, "weight_decay value"),
             "amsgrad": check_bool("amsgrad", amsgrad),
             "maximize": check_bool("maximize", maximize),
         }
+
+    @staticmethod
+    def _required_state(hyper: dict) -> tuple[str, ...]:
+        return ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if hyper["amsgrad"] else ())
 
     def _update(self, p, g, state, lr):
         h = self._hyper

@@ -72,9 +72,10 @@ def _optimizer(method, x, options) -> Optimizer:
             raise ValueError(f"method must be one of {sorted(METHODS)} or an optimizer class, got {method!r}")
         cls, defaults = METHODS[key]
         return cls(x, **{**defaults, **options})
-    if isinstance(method, type):
+    if isinstance(method, type) and issubclass(method, Optimizer):
         return method(x, **options)
-    raise TypeError(f"method must be a name such as 'adam' or an optimizer class, got {method!r}")
+    raise TypeError(f"method must be a name such as 'adam' or an optimizer class of ewmakit.optim (a subclass "
+                    f"of Optimizer), got {method!r}")
 
 
 def _central_differences(fun, shape, dtype):

@@ -88,11 +88,12 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
                  maximize=False, *, fused=True):
         super().__init__(params, lr, fused=fused)
-        self._configure(beta=beta, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered,
-                        maximize=maximize)
+        self._hyper = self._check_hyper(beta=beta, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                                        centered=centered, maximize=maximize)
 
-    def _configure(self, *, beta, eps, weight_decay, momentum, centered, maximize) -> None:
-        self._hyper = {
+    @staticmethod
+    def _check_hyper(*, beta, eps, weight_decay, momentum, centered, maximize) -> dict:
+        return {
             "beta": check_beta("beta", beta, "beta (torch alpha) value"),
             "eps": check_nonneg("eps", eps, "epsilon value"),
             "weight_decay": check_nonneg("weight_decay", weight_decay, "weight_decay value"),
@@ -100,6 +101,11 @@ class RMSprop(Optimizer):
             "centered": check_bool("centered", centered),
             "maximize": check_bool("maximize", maximize),
         }
+
+    @staticmethod
+    def _required_state(hyper: dict) -> tuple[str, ...]:
+        return (("square_avg",) + (("grad_avg",) if hyper["centered"] else ())
+                + (("momentum_buffer",) if hyper["momentum"] != 0.0 else ()))
 
     def _update(self, p, g, state, lr):
         h = self._hyper

@@ -107,10 +107,11 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
                  maximize=False, *, fused=True):
         super().__init__(params, lr, fused=fused)
-        self._configure(momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
-                        maximize=maximize)
+        self._hyper = self._check_hyper(momentum=momentum, dampening=dampening, nesterov=nesterov,
+                                        weight_decay=weight_decay, maximize=maximize)
 
-    def _configure(self, *, momentum, dampening, nesterov, weight_decay, maximize) -> None:
+    @staticmethod
+    def _check_hyper(*, momentum, dampening, nesterov, weight_decay, maximize) -> dict:
         momentum = check_beta("momentum", momentum, "momentum value")
         dampening = check_beta("dampening", dampening, "dampening value", closed=True)
         nesterov = check_bool("nesterov", nesterov)
@@ -121,8 +122,12 @@ class SGD(Optimizer):
                 "Nesterov momentum requires a momentum and zero dampening: momentum must be in (0, 1) and "
                 f"dampening 0, got momentum={momentum!r}, dampening={dampening!r}"
             )
-        self._hyper = {"momentum": momentum, "dampening": dampening, "nesterov": nesterov,
-                       "weight_decay": weight_decay, "maximize": maximize}
+        return {"momentum": momentum, "dampening": dampening, "nesterov": nesterov,
+                "weight_decay": weight_decay, "maximize": maximize}
+
+    @staticmethod
+    def _required_state(hyper: dict) -> tuple[str, ...]:
+        return ("momentum_buffer",) if hyper["momentum"] != 0.0 else ()
 
     def _update(self, p, g, state, lr):
         h = self._hyper
