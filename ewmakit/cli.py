@@ -6,9 +6,12 @@ Argument parsing and output only: every number comes from the public API
 command needs it so that ``ewmakit --help`` is fast.
 
 User mistakes (a missing file, β outside [0, 1), an unknown sample, ticker or
-function) print one line, ``ewmakit <command>: error: ...``, on stderr and
-exit with status 1; malformed command lines exit with status 2 (argparse).
-``EWMAKIT_DEBUG=1`` shows the traceback instead.
+function, a start date after today) print one line, ``ewmakit <command>:
+error: ...``, on stderr and exit with status 1; malformed command lines exit
+with status 2 (argparse); Ctrl-C prints ``ewmakit: interrupted`` and exits with
+status 130. ``EWMAKIT_DEBUG=1`` shows the traceback instead. The ``ewmakit``
+console script enters through :mod:`_ewmakit_cli`, which handles Ctrl-C
+before this module (and NumPy, pandas, numba) is even imported.
 
 >>> main(["optimize", "bowl", "--method", "sgd", "--lr", "0.1", "--steps", "50", "--start", "2.5,2.5"])
 bowl: f(w) = w₁² + w₂².
@@ -238,6 +241,21 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
 # --------------------------------------------------------------------------- smooth
 
 
+def _date_range(start, end, download: bool = False):
+    """--start and --end as timestamps (None when not given), checked: --end after --start, and for a
+    download --start on or before today (there are no prices after it yet)."""
+    import pandas as pd
+
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    today = pd.Timestamp.now().normalize()
+    if download and lo is not None and lo.normalize() > today:
+        raise ValueError(f"--start must be on or before today ({today.date()}) to download, got {start}")
+    if lo is not None and hi is not None and hi <= lo:
+        raise ValueError(f"--end must be after --start (end is exclusive), got {start} and {end}")
+    return lo, hi
+
+
 def _load(source: str, start, end, offline: bool, data_dir):
     """(frame, description) for SOURCE, restricted to [start, end)."""
     import pandas as pd
@@ -254,10 +272,7 @@ def _load(source: str, start, end, offline: bool, data_dir):
         frame = data.download(source, start, end, offline=offline, cache_dir=data_dir, progress=False)
         what = source.upper()
     if start is not None or end is not None:
-        lo = pd.Timestamp(start) if start is not None else None
-        hi = pd.Timestamp(end) if end is not None else None
-        if lo is not None and hi is not None and hi <= lo:
-            raise ValueError(f"--end must be after --start (end is exclusive), got {start} and {end}")
+        lo, hi = _date_range(start, end)
         keep = pd.Series(True, index=frame.index)
         if lo is not None:
             keep &= frame.index >= lo
@@ -339,6 +354,7 @@ def _download(args) -> int:
     tickers = list(dict.fromkeys(t.strip().upper() for t in args.tickers if t.strip()))
     if not tickers:
         raise ValueError("give at least one ticker")
+    _date_range(args.start, args.end, download=True)  # once, not once a ticker
     folder = data.cache_folder(args.data_dir)
     bar = _Progress(len(tickers)) if len(tickers) > 1 else None
     rows, errors = {}, []
@@ -501,11 +517,12 @@ def main(argv=None) -> int:
         stderr), 2 for a malformed command line (argparse's usage message),
         130 when interrupted.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
     show = warnings.showwarning
-    warnings.showwarning = _warning_line
-    try:
+    command = None
+    try:  # building the parser imports the demos and optimizers: Ctrl-C may come then too
+        warnings.showwarning = _warning_line
+        args = build_parser().parse_args(argv)
+        command = args.command
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -514,7 +531,7 @@ def main(argv=None) -> int:
         # DataError is a ValueError: bad paths, unknown samples and tickers, corrupt caches, no network
         if _debug():
             raise
-        print(f"{PROG} {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{PROG}{'' if command is None else ' ' + command}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     finally:
         warnings.showwarning = show

@@ -10,10 +10,14 @@ yfinance is the only network source. It is imported inside the functions that
 use it (``import yfinance as yf`` at call time), so tests replace it with a fake.
 
 The cache holds one Parquet file per ticker, interval and adjustment, with the
-date ranges already fetched in its metadata. Writes are atomic (a temporary file
-in the same folder, then ``os.replace``); a failed, empty or all-NaN download
-never touches it; a file that cannot be read back is reported (offline) or
-refetched (online), never read as data.
+date ranges already fetched in its metadata (the dates that replies covered,
+not the dates asked for). Writes are atomic (a temporary file in the same
+folder, then ``os.replace``) and made under a cross-process lock (``filelock``)
+after re-reading the file, so concurrent writers merge rather than overwrite; a
+failed, empty or all-NaN download never touches it, and a NaN in a reply never
+replaces a cached value. A file that cannot be read back, or whose content
+ewmakit would not have written, is reported (offline) or refetched (online),
+never read as data.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -152,10 +157,39 @@ def _field_level(columns: pd.MultiIndex) -> int:
 
 
 def _is_daily(index: pd.DatetimeIndex) -> bool:
-    return bool(len(index)) and bool((index == index.normalize()).all())
+    """Are all stamps midnights (wall-clock time, so a zone whose midnight may not exist never raises)?"""
+    return bool(len(index)) and not (index.hour | index.minute | index.second | index.microsecond
+                                     | index.nanosecond).any()
 
 
-def _normalize_one(frame: pd.DataFrame, ticker=None) -> pd.DataFrame:
+# zones tried, after an index's own, to find the exchange whose midnights tz-aware daily bars are
+# (daily bars converted to UTC: New York's midnight is 04:00 or 05:00 UTC, Tokyo's 15:00 the day before)
+_EXCHANGE_ZONES = ("America/New_York", "America/Chicago", "America/Sao_Paulo", "Europe/London", "Europe/Berlin",
+                   "Europe/Moscow", "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney")
+
+
+def _exchange_dates(index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
+    """A tz-aware index of daily bars as tz-naive dates, or None if its stamps are not all midnights of one zone."""
+    for zone in (index.tz, *_EXCHANGE_ZONES):
+        local = index.tz_convert(zone)
+        if _is_daily(local):
+            return local.tz_localize(None)
+    return None
+
+
+def _tidy(out: pd.DataFrame) -> pd.DataFrame:
+    """The finishing touches of the canonical layout: volumes as int64 when they are all whole numbers (else
+    float64, NaN for a missing volume), the index named Date, the columns unnamed."""
+    if "Volume" in out:
+        vol = out["Volume"]
+        out["Volume"] = vol.astype(np.int64) if vol.notna().all() and (vol == vol.round()).all() else vol.astype(
+            np.float64)
+    out.index.name = "Date"
+    out.columns.name = None
+    return out
+
+
+def _normalize_one(frame: pd.DataFrame, ticker=None, daily=None) -> pd.DataFrame:
     cols = {}
     for c in frame.columns:
         f = _field(c)
@@ -180,25 +214,20 @@ def _normalize_one(frame: pd.DataFrame, ticker=None) -> pd.DataFrame:
                                 f"{out[f][converted.isna() & out[f].notna()].iloc[0]!r}")
             out[f] = converted
         out[f] = out[f].astype(np.float64) if f != "Volume" else out[f]
-    out.index = _datetime_index(out.index, ticker)
+    out.index = _datetime_index(out.index, ticker, daily)
     out = out[~out.index.isna()]
     prices = [f for f in order if f != "Volume"]
     out = out.dropna(how="all", subset=prices)
     out = out[~out.index.duplicated(keep="last")].sort_index(kind="stable")
-    if "Volume" in out:
-        vol = out["Volume"]
-        out["Volume"] = vol.astype(np.int64) if vol.notna().all() and (vol == vol.round()).all() else vol.astype(
-            np.float64)
-    out.index.name = "Date"
-    out.columns.name = None
-    return out
+    return _tidy(out)
 
 
 def _for(ticker) -> str:
     return "" if ticker is None else f" for {ticker}"
 
 
-def _datetime_index(index, ticker=None) -> pd.DatetimeIndex:
+def _datetime_index(index, ticker=None, daily=None) -> pd.DatetimeIndex:
+    """Dates of any index; ``daily``: None tells daily bars from their stamps, True insists, False keeps times."""
     idx = index
     if not isinstance(idx, pd.DatetimeIndex):
         try:
@@ -212,8 +241,13 @@ def _datetime_index(index, ticker=None) -> pd.DatetimeIndex:
                 raise DataError(f"the index{_for(ticker)} is not dates: {str(exc).splitlines()[0]}") from None
         if not isinstance(idx, pd.DatetimeIndex):
             raise DataError(f"the index{_for(ticker)} is not dates, e.g. {index[0]!r}")
-    if idx.tz is not None and _is_daily(idx):
-        idx = idx.tz_localize(None)  # daily bars: the exchange's calendar date, tz-naive
+    if idx.tz is not None and daily is not False:
+        dates = _exchange_dates(idx)  # daily bars: the exchange's calendar date, tz-naive
+        if dates is not None:
+            idx = dates
+        elif daily:
+            raise DataError(f"the daily bars{_for(ticker)} are stamped at times of day such as {idx[0]}, "
+                            "not at midnight in any exchange's time zone: their dates are unclear")
     return pd.DatetimeIndex(idx, name="Date")
 
 
@@ -222,10 +256,16 @@ def normalize(frame, ticker=None) -> pd.DataFrame:
 
     Handles MultiIndex columns for one ticker (levels ``Price, Ticker`` or
     swapped by ``group_by="ticker"``), flat columns, ``Adj Close`` present or
-    absent, tz-aware indexes (daily bars become tz-naive dates), the
-    ``Dividends``/``Stock Splits``/``Capital Gains`` columns of
-    ``Ticker.history`` (dropped), unsorted or duplicated dates (the last row of
-    a date wins) and all-NaN rows (dropped).
+    absent, tz-aware indexes, the ``Dividends``/``Stock Splits``/``Capital
+    Gains`` columns of ``Ticker.history`` (dropped), unsorted or duplicated
+    dates (the last row of a date wins) and all-NaN rows (dropped).
+
+    A tz-aware index holds daily bars when all its stamps are midnights of one
+    time zone: its own, or else one of the main exchanges' (New York, Chicago,
+    São Paulo, London, Frankfurt, Moscow, Mumbai, Shanghai, Tokyo, Sydney).
+    Daily bars become the tz-naive calendar dates of that zone, so New York
+    midnights converted to UTC (``2020-03-16 04:00:00+00:00``) are still
+    2020-03-16. Any other tz-aware index (intraday bars) is kept as it is.
 
     Parameters
     ----------
@@ -255,6 +295,11 @@ def normalize(frame, ticker=None) -> pd.DataFrame:
     2020-01-02   1.2    1.0
     2020-01-03   1.5    2.0
     """
+    return _normalize(frame, ticker)
+
+
+def _normalize(frame, ticker=None, daily=None) -> pd.DataFrame:
+    """:func:`normalize`; ``daily`` True or False when the bars are known to be daily (or longer) or intraday."""
     if frame is None or not isinstance(frame, pd.DataFrame):
         raise DataError(f"expected a DataFrame of prices{_for(ticker)}, got {type(frame).__name__}")
     if frame.shape[0] == 0 or frame.shape[1] == 0:
@@ -271,10 +316,10 @@ def normalize(frame, ticker=None) -> pd.DataFrame:
             names = [ticker]
         if len(names) == 1:
             sub = frame.xs(names[0], axis=1, level=other)
-            return _normalize_one(sub, names[0])
-        parts = {t: _normalize_one(frame.xs(t, axis=1, level=other), t) for t in names}
+            return _normalize_one(sub, names[0], daily)
+        parts = {t: _normalize_one(frame.xs(t, axis=1, level=other), t, daily) for t in names}
         return _panel(parts)
-    return _normalize_one(frame, ticker)
+    return _normalize_one(frame, ticker, daily)
 
 
 def _panel(parts: dict) -> pd.DataFrame:
@@ -361,33 +406,70 @@ def cache_folder(path=None) -> Path:
     return Path(platformdirs.user_cache_dir("ewmakit"))
 
 
+def _file_stem(ticker: str) -> str:
+    """The ticker in a file name: ASCII letters, digits, ``.`` and ``-`` as they are, any other character
+    as the %XX of its UTF-8 bytes (so ``^GSPC`` is ``%5EGSPC``, ``€`` is ``%E2%82%AC``); reversible with
+    :func:`urllib.parse.unquote`, and a leading ``.`` is ``%2E``: never a hidden name, never ``..``."""
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in ".-")
+                   else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass")) for c in ticker)
+    return "%2E" + stem[1:] if stem.startswith(".") else stem
+
+
 def _cache_file(folder: Path, ticker: str, interval: str, auto_adjust: bool) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9.\-]", lambda m: f"%{ord(m.group()):02X}", ticker)
-    return folder / f"{safe}_{interval}_{'adj' if auto_adjust else 'raw'}.parquet"
+    return folder / f"{_file_stem(ticker)}_{interval}_{'adj' if auto_adjust else 'raw'}.parquet"
 
 
-class _Cached:
-    """A cache file's frame and the [start, end) ranges already fetched."""
+def _lock_file(path: Path) -> Path:
+    """The lock file of a cache file: hidden next to it, empty, and left in place (see :func:`_locked`)."""
+    return path.with_name(f".{path.name}.lock")
 
-    def __init__(self, frame: pd.DataFrame | None, ranges: list[tuple[pd.Timestamp, pd.Timestamp]]):
-        self.frame = frame
-        self.ranges = ranges
 
-    def missing(self, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-        gaps, cursor = [], start
-        for a, b in sorted(self.ranges):
-            if b <= cursor:
-                continue
-            if a >= end:
-                break
-            if a > cursor:
-                gaps.append((cursor, min(a, end)))
-            cursor = max(cursor, b)
-            if cursor >= end:
-                break
-        if cursor < end:
-            gaps.append((cursor, end))
-        return gaps
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."  # + tempfile's 8 random characters + ".tmp"
+
+
+def _unusable(ticker: str, exc: OSError) -> DataError:
+    return DataError(f"cannot use the cache file for {ticker}: {exc.strerror or exc}")
+
+
+def _check_name(path: Path, ticker: str) -> None:
+    """Refuse, before any download, a cache file whose name (or its temporary file's) the file system refuses."""
+    longest = len(_temp_prefix(path)) + 8 + len(".tmp")
+    limit, where = 255, path.parent
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        while not where.exists() and where != where.parent:
+            where = where.parent
+        limit = os.pathconf(where, "PC_NAME_MAX")
+    if longest > limit:
+        raise DataError(f"cannot use the cache file for {ticker}: its name is too long for the file system "
+                        f"({longest} characters with the temporary file's suffix; at most {limit})")
+
+
+def _gaps(ranges, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The parts of [start, end) that the sorted, merged ``ranges`` do not cover."""
+    gaps, cursor = [], start
+    for a, b in ranges:
+        if b <= cursor:
+            continue
+        if a >= end:
+            break
+        if a > cursor:
+            gaps.append((cursor, min(a, end)))
+        cursor = max(cursor, b)
+        if cursor >= end:
+            break
+    if cursor < end:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def _subtract(spans, ranges) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    merged = _merge_ranges(ranges)
+    return [g for a, b in _merge_ranges(spans) for g in _gaps(merged, a, b)]
+
+
+def _intersect(spans, ranges) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    return _merge_ranges([(max(a, c), min(b, d)) for a, b in spans for c, d in ranges if max(a, c) < min(b, d)])
 
 
 def _merge_ranges(ranges):
@@ -400,9 +482,93 @@ def _merge_ranges(ranges):
     return out
 
 
+class _Cached:
+    """A cache file's frame, the [start, end) ranges already fetched, and the spans asked once that brought
+    nothing (``unanswered``: asked again next time, see :func:`_refresh_gaps`)."""
+
+    def __init__(self, frame: pd.DataFrame | None, ranges: list[tuple[pd.Timestamp, pd.Timestamp]],
+                 unanswered=()):
+        self.frame = frame
+        self.ranges = ranges
+        self.unanswered = list(unanswered)
+
+    def missing(self, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+        return _gaps(self.ranges, start, end)
+
+
+def _wall(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Stamps as tz-naive wall-clock times (intraday bars keep their exchange's zone; ranges are tz-naive)."""
+    return index.tz_localize(None) if index.tz is not None else index
+
+
+def _inside(wall: pd.DatetimeIndex, ranges) -> np.ndarray:
+    """Which stamps lie in one of the sorted, disjoint [start, end) ``ranges``."""
+    if not ranges:
+        return np.zeros(len(wall), bool)
+    starts, ends = pd.DatetimeIndex([a for a, _ in ranges]), pd.DatetimeIndex([b for _, b in ranges])
+    k = starts.searchsorted(wall, side="right") - 1
+    return (k >= 0) & np.asarray(wall < ends[np.maximum(k, 0)])
+
+
+def _ranges(value, what: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Metadata ranges: [[start, end], ...], tz-naive, start < end, sorted without overlap."""
+    if not isinstance(value, list):
+        raise ValueError(f"its {what} are not a list")
+    out = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)):
+            raise ValueError(f"its {what} hold {pair!r}, not a [start, end] pair of dates")
+        a, b = pd.Timestamp(pair[0]), pd.Timestamp(pair[1])
+        if pd.isna(a) or pd.isna(b) or a.tz is not None or b.tz is not None or not a < b:
+            raise ValueError(f"its {what} hold {pair!r}, not tz-naive dates with start < end")
+        if out and a < out[-1][1]:
+            raise ValueError(f"its {what} are not sorted without overlap at {pair!r}")
+        out.append((a, b))
+    return out
+
+
+def _check_content(frame: pd.DataFrame, meta: dict, interval: str, auto_adjust: bool) -> _Cached:
+    """A cache file's content, checked as a whole: anything ewmakit would not have written is corrupt."""
+    if frame.index.name != "Date" or not isinstance(frame.index, pd.DatetimeIndex):
+        raise ValueError("its index is not a DatetimeIndex named Date")
+    allowed = [f for f in _FIELDS if not (auto_adjust and f == "Adj Close")]
+    columns = list(frame.columns)
+    if "Close" not in columns or columns != [f for f in allowed if f in columns]:
+        raise ValueError(f"its columns {columns!r} are not a canonical price frame")
+    for c in columns:
+        if frame[c].dtype != np.float64 and not (c == "Volume" and frame[c].dtype == np.int64):
+            raise ValueError(f"its column {c!r} holds {frame[c].dtype}, not float64")
+    if not frame.index.is_monotonic_increasing or frame.index.has_duplicates:
+        raise ValueError("its dates are not sorted and unique")
+    if interval in _DAILY_OR_LONGER and frame.index.tz is not None:
+        raise ValueError(f"its daily dates carry a time zone ({frame.index.tz})")
+    ranges = _ranges(meta.get("ranges"), "ranges")
+    unanswered = _ranges(meta.get("unanswered", []), "unanswered spans")
+    wall = _wall(frame.index)
+    inside = _inside(wall, ranges)
+    if not inside.all():
+        # ewmakit 0.1 also kept the bar of the day it downloaded on (still forming then), where a range ends
+        forming = wall.normalize().isin([b for _, b in ranges])
+        if not (inside | forming).all():
+            raise ValueError(f"it holds rows outside the ranges it records as fetched, e.g. "
+                             f"{wall[~(inside | forming)][0]}")
+        frame = frame[inside]
+    if frame.empty or frame["Close"].isna().all():
+        raise ValueError("it holds no prices")
+    bar = _BAR.get(interval, pd.Timedelta(days=1))
+    for a, b in ranges:  # a few days may hold no trading, a long span always does
+        if b - a > max(pd.Timedelta(days=31), 3 * bar) and wall.searchsorted(b) == wall.searchsorted(a):
+            raise ValueError(f"it records {a.date()}..{b.date()} as fetched but holds no row there")
+    return _Cached(frame, ranges, unanswered)
+
+
 def _read_cache(path: Path, ticker: str, interval: str, auto_adjust: bool) -> _Cached:
-    if not path.exists():
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         return _Cached(None, [])
+    except OSError as exc:  # a name too long, a folder we may not read...
+        raise _unusable(ticker, exc) from None
     try:
         import pyarrow.parquet as pq
 
@@ -412,34 +578,29 @@ def _read_cache(path: Path, ticker: str, interval: str, auto_adjust: bool) -> _C
             raise ValueError("it has no ewmakit metadata")
         if (meta.get("ticker"), meta.get("interval"), meta.get("auto_adjust")) != (ticker, interval, auto_adjust):
             raise ValueError(f"it holds {meta.get('ticker')!r} {meta.get('interval')!r}, not {ticker!r} {interval!r}")
-        frame = table.to_pandas()
-        if frame.index.name != "Date" or not isinstance(frame.index, pd.DatetimeIndex) or "Close" not in frame:
-            raise ValueError("its columns or index are not a canonical price frame")
-        if not frame.index.is_monotonic_increasing or frame.index.has_duplicates:
-            raise ValueError("its dates are not sorted and unique")
-        ranges = [(pd.Timestamp(a), pd.Timestamp(b)) for a, b in meta["ranges"]]
+        return _check_content(table.to_pandas(), meta, interval, auto_adjust)
     except ImportError:
         raise
     except Exception as exc:  # any failure to read it back means we cannot trust it
-        raise _CorruptCache(f"cache file {str(path)!r} is corrupt ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
-    return _Cached(frame, ranges)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _CorruptCache(f"cache file {str(path)!r} is corrupt ({reason})") from None
 
 
 class _CorruptCache(DataError):
     pass
 
 
-def _write_cache(path: Path, frame: pd.DataFrame, ranges, ticker: str, interval: str, auto_adjust: bool) -> None:
+def _write_cache(path: Path, cached: _Cached, ticker: str, interval: str, auto_adjust: bool) -> None:
     """Write atomically: a temporary file in the same folder, fsync, then rename over the old one."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"version": _CACHE_VERSION, "ticker": ticker, "interval": interval, "auto_adjust": auto_adjust,
-            "ranges": [[a.isoformat(), b.isoformat()] for a, b in _merge_ranges(ranges)]}
-    table = pa.Table.from_pandas(frame, preserve_index=True)
+            "ranges": [[a.isoformat(), b.isoformat()] for a, b in cached.ranges],
+            "unanswered": [[a.isoformat(), b.isoformat()] for a, b in cached.unanswered]}
+    table = pa.Table.from_pandas(cached.frame, preserve_index=True)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"ewmakit": json.dumps(meta).encode()})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             pq.write_table(table, fh)
@@ -450,6 +611,50 @@ def _write_cache(path: Path, frame: pd.DataFrame, ranges, ticker: str, interval:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_LOCK_TIMEOUT = 120.0  # seconds to wait for another process writing the same cache file
+_STALE = 3600.0  # without the lock, a temporary file this old (seconds) belongs to no live writer
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold the cross-process lock of a cache file; yields whether a lock is held (filelock missing: no).
+
+    The lock file stays after release on purpose: removing it while another process waits on it would
+    let two processes hold "the" lock at once (see filelock's documentation)."""
+    try:
+        import filelock
+    except ImportError:  # pragma: no cover - filelock ships with the data extra; writes stay atomic without it
+        yield False
+        return
+    with filelock.FileLock(str(_lock_file(path)), timeout=_LOCK_TIMEOUT):
+        yield True
+
+
+def _remove_stale_temps(path: Path, locked: bool) -> None:
+    """Remove the temporary files that killed writers of this cache file left: all of them while holding its
+    lock (every writer holds it while its temporary file exists), else those older than an hour."""
+    prefix, cutoff = _temp_prefix(path), time.time() - _STALE
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            name = entry.name
+            middle = name[len(prefix):-len(".tmp")]
+            if name.startswith(prefix) and name.endswith(".tmp") and re.fullmatch(r"\w+", middle, re.ASCII):
+                with contextlib.suppress(OSError):
+                    if locked or entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+
+
+def _combine(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
+    """Both frames' rows; on a date both hold, the new values, but a NaN in ``new`` keeps the old value
+    (a half-failed reply never erases what the cache holds)."""
+    if old is None or old.empty:
+        return new
+    out = new.combine_first(old).sort_index()
+    return _tidy(out[[f for f in _FIELDS if f in out.columns]])
+
+
 
 
 # --------------------------------------------------------------------------- download
@@ -517,9 +722,10 @@ def _fetch(ticker: str, start: pd.Timestamp, end: pd.Timestamp | None, interval:
     if raw is None or not isinstance(raw, pd.DataFrame) or raw.empty:
         return None, messages
     try:
-        frame = normalize(raw)
+        daily = interval in _DAILY_OR_LONGER
+        frame = _normalize(raw, None, daily)
         if isinstance(frame.columns, pd.MultiIndex):  # several tickers came back: keep ours
-            frame = normalize(raw, ticker)
+            frame = _normalize(raw, ticker, daily)
     except DataError as exc:
         messages.append(str(exc))
         return None, messages
@@ -538,6 +744,18 @@ def _timestamp(value, name):
     if pd.isna(ts):
         raise ValueError(f"{name} must be a date such as '2020-01-31', got {value!r}")
     return ts.tz_convert(None) if ts.tz is not None else ts
+
+
+def _dates(start, end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` of :func:`download` as tz-naive timestamps, checked (:class:`DataError` if not)."""
+    start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
+    today = _today()
+    if start_ts is not None and start_ts.normalize() > today:
+        raise DataError(f"start must be on or before today ({today.date()}): there are no prices after it yet, "
+                        f"got start={start!r}")
+    if start_ts is not None and end_ts is not None and end_ts <= start_ts:
+        raise DataError(f"end must be after start (end is exclusive), got start={start!r}, end={end!r}")
+    return start_ts, end_ts
 
 
 def _env_flag(name: str) -> bool:
@@ -573,10 +791,37 @@ def _progress(total: int, enabled: bool):
 
 _OVERLAP_ROWS = 5  # cached rows fetched again with each extension, to notice rescaled history
 _OVERLAP_REACH = pd.Timedelta(days=10)  # ... when the cache has rows that close to the gap
+_RECENT = pd.Timedelta(days=7)  # Yahoo may publish the newest days late: they are never taken as empty
+# how long one bar lasts (intraday bars count by the day: a day with bars counts as received)
+_BAR = {"5d": pd.Timedelta(days=5), "1wk": pd.Timedelta(days=7), "1mo": pd.Timedelta(days=31),
+        "3mo": pd.Timedelta(days=92)}
 
 
-def _has_weekday(a: pd.Timestamp, b: pd.Timestamp) -> bool:
-    return len(pd.bdate_range(a, b - pd.Timedelta(days=1))) > 0 if b > a else False
+def _closed(a: pd.Timestamp, b: pd.Timestamp) -> bool:
+    """Does [a, b) hold no trading day by definition: no weekday but 1 January (no exchange trades then)?"""
+    if b <= a:
+        return True
+    if b - a > pd.Timedelta(days=7):
+        return False
+    days = pd.date_range(a.normalize(), (b - pd.Timedelta(1, "ns")).normalize(), freq="D")
+    return all(d.weekday() >= 5 or (d.month, d.day) == (1, 1) for d in days)
+
+
+def _received(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp, interval: str, whole: bool):
+    """The part of the asked [a, b) that a reply covers: from its first bar to the end of its last, widened
+    over the edges that hold no trading day by definition (:func:`_closed`); ``whole`` (``period="max"``):
+    nothing exists before the first bar. A reply that goes beyond ``b`` covers up to its last bar."""
+    wall = _wall(frame.index)
+    first, last = wall[0].normalize(), wall[-1].normalize()
+    bar = _BAR.get(interval)
+    # a long bar is dated at the start of its period, which may be before a or up to one bar after it
+    lo = a if whole or _closed(a, first) or (bar is not None and first - a < bar) else first
+    end_of_last = last + (bar or pd.Timedelta(days=1))
+    if last >= b:
+        hi = end_of_last
+    else:
+        hi = b if end_of_last >= b or _closed(end_of_last, b) else end_of_last
+    return lo, hi
 
 
 def _rescaled(old: pd.DataFrame, new: pd.DataFrame) -> bool:
@@ -586,13 +831,20 @@ def _rescaled(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     if common.empty or not cols:
         return False
     a, b = old.loc[common, cols].to_numpy(float), new.loc[common, cols].to_numpy(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return bool(np.nanmax(np.abs(b / a - 1.0)) > 1e-6)
+    both = np.isfinite(a) & np.isfinite(b) & (a != 0)  # a NaN in the reply says nothing about the scale
+    return bool(both.any()) and bool(np.max(np.abs(b[both] / a[both] - 1.0)) > 1e-6)
 
 
 def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjust) -> _Cached:
-    """Fetch the missing ranges and merge them into the cache (written only when something new came)."""
-    new_frames, new_ranges, failures, rescaled = [], [], [], False
+    """Fetch the missing ranges and merge them into the cache (written only when something changed).
+
+    Only what came back is recorded as fetched (:func:`_received`); the rest of a gap is *unanswered*
+    and asked again by the next call that wants it. Asked again with nothing for it, an unanswered span
+    is reported (a warning) and, unless it is recent, recorded as fetched: Yahoo has nothing there
+    (before a listing, after a delisting, a holiday). Nothing holds the lock while fetching.
+    """
+    today = _today()
+    frames, received, vain, failures, rescaled = [], [], [], [], False
     for a, b in gaps:
         fetch_from, fetch_to = a, b
         if cached.frame is not None:  # overlap a few cached rows next to the gap, to detect rescaled history
@@ -602,53 +854,103 @@ def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjus
                 fetch_from = before[-min(_OVERLAP_ROWS, len(before))]
             elif len(after) and after[0] < b + _OVERLAP_REACH:
                 fetch_to = after[min(_OVERLAP_ROWS, len(after)) - 1] + pd.Timedelta(days=1)
-        frame, messages = _fetch(ticker, fetch_from, None if (end is None and fetch_to >= _today()) else fetch_to,
+        frame, messages = _fetch(ticker, fetch_from, None if (end is None and fetch_to >= today) else fetch_to,
                                  interval, auto_adjust)
+        if frame is not None and cached.frame is not None and (frame.index.tz is None) != (
+                cached.frame.index.tz is None):
+            messages.append(f"the bars came {'without' if frame.index.tz is None else 'with'} a time zone, "
+                            "unlike the cached ones")
+            frame = None
         if frame is None:
             failures.append((a, b, messages))
             continue
         if cached.frame is not None and _rescaled(cached.frame, frame):
             rescaled = True
-        new_frames.append(frame)
-        new_ranges.append((fetch_from, fetch_to))  # all of it was fetched, the overlap included
+        frames.append(frame)
+        lo, hi = _received(frame, fetch_from, fetch_to, interval, whole=fetch_from <= _EARLIEST)
+        received.append((lo, hi))
+        vain += [(x, y) for x, y in ((a, min(lo, b)), (max(hi, a), b)) if x < y]
     if failures:
         cause = _likely_cause([m for *_, ms in failures for m in ms])
-        known = cached.frame is not None or bool(new_frames)
+        known = cached.frame is not None or bool(frames)
         short = all((b - a) <= pd.Timedelta(days=7) for a, b, _ in failures)
         # a short range of a known ticker may hold no trading day (a weekend, a holiday)
         if not (known and short) or cause.startswith(("Yahoo rate-limited", "no network")):
             a, b, _ = failures[0]
             raise DataError(f"no data for {ticker} from {a.date()} to {b.date()}: {cause}")
-        # only a range without weekdays is surely empty; anything else is asked again next time
-        new_ranges += [(a, b) for a, b, _ in failures if not _has_weekday(a, b)]
+        for a, b, _ in failures:  # only a range without weekdays is surely empty
+            (received if _closed(a, b) else vain).append((a, b))
     if rescaled:  # splice nothing: fetch the whole span again at today's scale
-        lo = min([r[0] for r in cached.ranges] + [r[0] for r in new_ranges])
-        hi = max([r[1] for r in cached.ranges] + [r[1] for r in new_ranges])
-        frame, messages = _fetch(ticker, lo, None if (end is None and hi >= _today()) else hi, interval, auto_adjust)
+        lo = min([r[0] for r in cached.ranges] + [r[0] for r in received])
+        hi = max([r[1] for r in cached.ranges] + [r[1] for r in received])
+        frame, messages = _fetch(ticker, lo, None if (end is None and hi >= today) else hi, interval, auto_adjust)
         if frame is None:
             raise DataError(f"Yahoo rescaled the history of {ticker} (a dividend or split) and refetching it "
                             f"failed: {_likely_cause(messages)}")
         warnings.warn(f"Yahoo rescaled the history of {ticker} (a dividend or split) since it was cached; "
                       "the whole cached range was fetched again", UserWarning, stacklevel=4)
-        cached, new_frames, new_ranges = _Cached(None, []), [frame], [(lo, hi)]
+        rlo, rhi = _received(frame, lo, hi, interval, whole=lo <= _EARLIEST)
+        frames, received = [frame], [(rlo, rhi)]
+        vain += [(x, y) for x, y in ((lo, rlo), (rhi, hi)) if x < y]
     # the newest bar may still be forming: never count today as fetched
-    new_ranges = [(a, min(b, _today())) for a, b in new_ranges if a < min(b, _today())]
-    if not (new_frames or new_ranges):
+    received = [(a, min(b, today)) for a, b in received if a < min(b, today)]
+    vain = _merge_ranges([(a, min(b, today)) for a, b in vain if a < min(b, today)])
+    for a, b in _intersect(vain, cached.unanswered):  # asked before with nothing for it, and again now
+        settled = min(b, today - _RECENT)  # Yahoo may still publish the last days
+        if a < settled:
+            received.append((a, settled))
+        what = "taken as days without trading (before a listing, after a delisting, holidays; refresh=True " \
+               "asks again)" if a < settled else ""
+        if settled < b:
+            what += f"{', but ' if what else ''}the days from {max(a, settled).date()} on are asked again next time"
+        warnings.warn(f"Yahoo sent no data for {ticker} from {a.date()} to {b.date()} again: {what}", UserWarning,
+                      stacklevel=4)
+    if not (frames or received or _subtract(vain, cached.unanswered)):
         return cached
-    merged = pd.concat(([cached.frame] if cached.frame is not None else []) + new_frames)
-    merged = merged[~merged.index.duplicated(keep="last")].sort_index()
-    updated = _Cached(merged, _merge_ranges(cached.ranges + new_ranges))
     try:
-        _write_cache(path, merged, updated.ranges, ticker, interval, auto_adjust)
-    except OSError as exc:  # the data is good; only the cache could not be kept
+        return _commit(path, cached, frames, received, vain, rescaled, ticker, interval, auto_adjust)
+    except OSError as exc:  # the data is good; only the cache could not be kept (or locked: filelock.Timeout)
         warnings.warn(f"could not write the cache file {str(path)!r} ({exc}); the download is returned uncached",
                       RuntimeWarning, stacklevel=4)
-    return updated
+    return _merged(cached, frames, received, vain, rescaled)
 
+
+def _merged(base: _Cached, frames, received, vain, rescaled) -> _Cached:
+    """``base`` with the fetched frames (field by field, :func:`_combine`), ranges and unanswered spans."""
+    if rescaled or (base.frame is not None and any(_rescaled(base.frame, f) for f in frames)):
+        base = _Cached(None, [], base.unanswered)  # another scale: keep only what was just fetched
+    frame = base.frame
+    for new in frames:
+        frame = _combine(frame, new)
+    ranges = _merge_ranges(base.ranges + received)
+    return _Cached(frame, ranges, _subtract(base.unanswered + vain, ranges))
+
+
+def _commit(path: Path, cached: _Cached, frames, received, vain, rescaled, ticker, interval,
+            auto_adjust) -> _Cached:
+    """Merge what was fetched into the cache file under its lock, re-reading the file first so that what
+    another process wrote meanwhile stays. Returns the merged cache; the file gets its rows within the
+    recorded ranges (not the bar of today, which may still be forming)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path) as locked:
+        try:
+            base = _read_cache(path, ticker, interval, auto_adjust)
+        except DataError:  # corrupt (reported when read before fetching) or damaged since: overwritten
+            base = _Cached(None, [])
+        updated = _merged(base, frames, received, vain, rescaled)
+        changed = (updated.frame is not base.frame or updated.ranges != base.ranges
+                   or updated.unanswered != base.unanswered)
+        if updated.frame is not None and changed:
+            _remove_stale_temps(path, locked)
+            kept = updated.frame[_inside(_wall(updated.frame.index), updated.ranges)]
+            kept = _Cached(kept, updated.ranges, updated.unanswered)
+            _write_cache(path, kept, ticker, interval, auto_adjust)
+    return updated
 
 
 def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) -> pd.DataFrame:
     path = _cache_file(folder, ticker, interval, auto_adjust)
+    _check_name(path, ticker)
     want_start = start if start is not None else _EARLIEST
     # the newest bar may still be forming: only ranges ending before today count as fetched
     want_end = end if end is not None else _today() + pd.Timedelta(days=1)
@@ -673,10 +975,10 @@ def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) ->
         cached = _refresh_gaps(cached, gaps, path, ticker, end, interval, auto_adjust)
     frame = cached.frame
     lo, hi = want_start, want_end
-    if frame.index.tz is not None:  # intraday bars keep the exchange's time zone
+    if frame is not None and frame.index.tz is not None:  # intraday bars keep the exchange's time zone
         lo, hi = lo.tz_localize(frame.index.tz), hi.tz_localize(frame.index.tz)
-    out = frame[(frame.index >= lo) & (frame.index < hi)]
-    if out.empty:
+    out = frame[(frame.index >= lo) & (frame.index < hi)] if frame is not None else None
+    if out is None or out.empty:
         raise DataError(f"no data for {ticker} between {want_start.date()} and {want_end.date()}")
     return out.copy()
 
@@ -692,7 +994,8 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
         columns ``MultiIndex (field, ticker)``.
     start, end : date-like, optional
         ``end`` is exclusive, as in yfinance. No ``start``: the whole history;
-        no ``end``: up to today.
+        no ``end``: up to today. ``start`` must be on or before today and
+        before ``end``.
     interval : str, default "1d"
         A yfinance interval ("1d", "1wk", "1h", ...).
     auto_adjust : bool, default True
@@ -701,7 +1004,8 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
     cache_dir : path, optional
         Default: ``$EWMAKIT_DATA_DIR``, else the user cache directory.
     refresh : bool, default False
-        Fetch the range again even if cached (the new rows replace the old).
+        Fetch the range again even if cached (the new values replace the old,
+        but a value missing in the reply keeps the cached one).
     offline : bool, default False
         Read the cache only (also ``EWMAKIT_OFFLINE=1``); warns about dates the
         cache lacks and raises if it has nothing.
@@ -714,14 +1018,42 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
     pandas.DataFrame
         The canonical layout (see the module docstring), rows in ``[start, end)``.
 
+    Warns
+    -----
+    UserWarning
+        When Yahoo, asked again for dates it sent nothing for, still sends
+        nothing (the warning names the ticker and the dates); offline, when
+        the cache lacks part of the range; when Yahoo rescaled the history.
+    RuntimeWarning
+        When a corrupt cache file is fetched again, or the cache file cannot
+        be written (the download is returned all the same).
+
     Raises
     ------
     DataError
         An unknown ticker, an empty result, a rate limit, no network, a corrupt
-        cache file read offline: the message names the ticker(s) and the likely
-        cause. Tickers that worked are cached all the same.
+        cache file read offline, a ticker whose cache file the file system
+        refuses (a name too long): the message names the ticker(s) and the
+        likely cause. Tickers that worked are cached all the same. Also a
+        ``start`` after today, or an ``end`` not after ``start``.
     ValueError
-        For malformed arguments (bad dates, unknown interval, end before start).
+        For other malformed arguments (text that is not a date, an unknown
+        interval, tickers that are not strings). ``DataError`` is a
+        ``ValueError`` too.
+
+    Notes
+    -----
+    The cache records, per file, the date ranges that replies covered: from
+    the first bar received to the end of the last one, widened only over
+    edges without a weekday (1 January counts as a holiday), over everything
+    before the first bar of a whole-history (``start=None``) request, and never
+    including today (its bar may still be forming; it is returned, not
+    cached). Dates a reply did not cover are asked again by the next call that
+    wants them; when that call gets nothing for them either, it warns and,
+    unless they are within the last 7 days, records them as fetched (Yahoo has
+    nothing there). Writers of one cache file take a lock (the hidden
+    ``.<file>.lock`` next to it), re-read the file and merge into it, so
+    several processes can fill one cache at once.
     """
     if isinstance(tickers, str):
         names, single = [tickers], True
@@ -737,9 +1069,7 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
         raise ValueError(f"interval must be one of {', '.join(_INTERVALS)}, got {interval!r}")
     if not isinstance(auto_adjust, bool):
         raise ValueError(f"auto_adjust must be True or False, got {auto_adjust!r}")
-    start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
-    if start_ts is not None and end_ts is not None and end_ts <= start_ts:
-        raise ValueError(f"end must be after start (end is exclusive), got start={start!r}, end={end!r}")
+    start_ts, end_ts = _dates(start, end)
     offline = bool(offline) or _env_flag("EWMAKIT_OFFLINE")
     folder = cache_folder(cache_dir)
     show = (sys.stderr.isatty() if progress is None else bool(progress)) and len(names) > 1

@@ -269,7 +269,8 @@ def test_download_several_tickers_progress_and_summary(offline, fake_yfinance, c
     out = captured.out.splitlines()
     assert out[-1] == f"cached in {dest}"
     assert out[1].split()[:4] == ["SPY", "262", "2020-01-01", "2020-12-31"]  # the fake trades every weekday
-    assert sorted(p.name for p in dest.iterdir()) == ["QQQ_1d_adj.parquet", "SPY_1d_adj.parquet"]
+    assert sorted(p.name for p in dest.iterdir() if not p.name.endswith(".lock")) == ["QQQ_1d_adj.parquet",
+                                                                                      "SPY_1d_adj.parquet"]
     cached = data.download("QQQ", "2020-01-01", "2021-01-01", cache_dir=dest, offline=True)
     assert len(cached) == 262
 
@@ -295,6 +296,51 @@ def test_download_offline_in_a_subprocess(tmp_path):
     out = run(tmp_path, "download", "SPY", "--start", "2020-01-01")
     assert out.returncode == 1
     assert "offline and nothing cached for SPY" in _one_error_line(out.stderr, "download")
+
+
+@pytest.mark.parametrize("argv", [["download", "SPY", "--start", "2030-01-01"],
+                                  ["download", "SPY", "QQQ", "--start", "2030-01-01"],
+                                  ["smooth", "SPY", "--start", "2030-01-01"],
+                                  ["download", "SPY", "--start", "2020-02-01", "--end", "2020-01-01"]])
+def test_bad_download_dates_are_one_line(argv, offline, fake_yfinance, capsys):
+    # issue #13: a start after today ended in a traceback (AttributeError)
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    line = _one_error_line(captured.err, argv[0])
+    assert "start" in line and argv[argv.index("--start") + 1] in line
+    assert fake_yfinance.calls == [] and captured.out == ""
+
+
+def test_bad_download_dates_in_a_subprocess(tmp_path):
+    for command in ("download", "smooth"):
+        out = run(tmp_path, command, "SPY", "--start", "2030-01-01")
+        assert out.returncode == 1
+        assert "start must be on or before today" in _one_error_line(out.stderr, command)
+
+
+def test_download_batch_goes_on_past_a_ticker_too_long_for_a_file_name(offline, fake_yfinance, capsys):
+    dest, long = offline / "prices", "X" * 300
+    assert cli.main(["download", "SPY", long, "QQQ", "--start", "2020-01-01", "--end", "2020-02-01",
+                     "--data-dir", str(dest)]) == 1
+    captured = capsys.readouterr()
+    table = captured.out.splitlines()
+    assert [row.split()[0] for row in table[1:-1]] == ["SPY", "QQQ"] and table[-1] == f"cached in {dest}"
+    line = _one_error_line("\n".join(x for x in captured.err.splitlines() if not x.startswith("[")), "download")
+    assert f"1 of 3 tickers failed: cannot use the cache file for {long}: " in line
+    assert "too long" in line.lower()
+
+
+def test_interrupt_while_building_the_parser(monkeypatch, capsys):
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    try:
+        status = cli.main(["demo"])
+    except KeyboardInterrupt:
+        pytest.fail("KeyboardInterrupt escaped ewmakit.cli.main")
+    assert status == 130
+    assert capsys.readouterr().err == "ewmakit: interrupted\n"
 
 
 # --------------------------------------------------------------------------- optimize

@@ -10,11 +10,11 @@ fail the way yfinance fails (empty frame + log line, all-NaN frame, raising).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import io
 import logging
+import re
 import sys
 import tempfile
 import warnings
@@ -355,7 +355,12 @@ def cache_path(folder: Path, ticker="SPY", interval="1d", adjusted=True) -> Path
 
 
 def only_file(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """The files in a cache folder but the lock files (``.<cache file>.lock``, empty, kept on purpose)."""
+    return sorted(p.name for p in folder.iterdir() if not is_lock_file(p.name))
+
+
+def is_lock_file(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".parquet.lock")
 
 
 # =========================================================================== the fake itself
@@ -766,7 +771,8 @@ def test_hole_between_two_cached_ranges_is_the_only_fetch(fake_yf, cache):
 @given(windows=st.lists(st.tuples(st.integers(0, 700), st.integers(14, 200)), min_size=1, max_size=5))
 def test_cache_property_never_refetches_and_always_exact(fake_yf, windows):
     """Any sequence of requests: exact values, and no date is asked of yfinance twice but for the
-    overlap of at most 5 cached rows that each extension re-asks to notice rescaled history."""
+    overlap of at most 5 cached rows that each extension re-asks to notice rescaled history (a
+    holiday at the edge of a reply is asked once more: the warning then names days without trading)."""
     fake_yf.reset()
     origin = pd.Timestamp("2019-01-01")
     with tempfile.TemporaryDirectory() as tmp:
@@ -774,7 +780,12 @@ def test_cache_property_never_refetches_and_always_exact(fake_yf, windows):
         for offset, length in windows:
             start, end = origin + pd.Timedelta(days=offset), origin + pd.Timedelta(days=offset + length)
             n = len(fake_yf.calls)
-            got = download("SPY", start, end, auto_adjust=False, cache_dir=tmp)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                got = download("SPY", start, end, auto_adjust=False, cache_dir=tmp)
+            for w in caught:  # "Yahoo sent no data for SPY from A to B again: ..." about holidays only
+                a, b = re.search(r"from (\S+) to (\S+) again", str(w.message)).groups()
+                assert trading_days(a, b) == [], str(w.message)
             assert_frames_equal(got, expected("SPY", start, end, auto_adjust=False))
             for c in fake_yf.calls[n:]:
                 a, b = pd.Timestamp(c["start"]), pd.Timestamp(c["end"])
@@ -1132,7 +1143,100 @@ def _other_ticker(path: Path, good: bytes) -> bytes:
     return tsla.read_bytes()  # a real cache file, but TSLA's
 
 
-@pytest.mark.parametrize("damage", [_garbage, _truncated, _zero_bytes, _flipped_tail, _plain_parquet, _other_ticker],
+def ewmakit_parquet(frame: pd.DataFrame, ranges, ticker="SPY", interval="1d", auto_adjust=True, **meta) -> bytes:
+    """A Parquet file with ewmakit's metadata around any frame and ranges (to forge cache files)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    info = {"version": 1, "ticker": ticker, "interval": interval, "auto_adjust": auto_adjust,
+            "ranges": [[str(a), str(b)] for a, b in ranges], **meta}
+    table = pa.Table.from_pandas(frame, preserve_index=True)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"ewmakit": json.dumps(info).encode()})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _good(good: bytes) -> pd.DataFrame:
+    return pd.read_parquet(io.BytesIO(good))
+
+
+H1 = [("2020-01-01T00:00:00", "2020-07-01T00:00:00")]  # what the damaged tests below cached
+
+
+def _text_close(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame["Close"] = frame["Close"].map("{:.2f}".format)  # prices as text
+    return ewmakit_parquet(frame, H1)
+
+
+def _integer_prices(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame["Open"] = frame["Open"].round().astype(np.int64)
+    return ewmakit_parquet(frame, H1)
+
+
+def _nan_close(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame["Close"] = np.nan
+    return ewmakit_parquet(frame, H1)
+
+
+def _extra_column(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame["Dividends"] = 0.0
+    return ewmakit_parquet(frame, H1)
+
+
+def _adj_close_in_adjusted_file(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame.insert(4, "Adj Close", frame["Close"])
+    return ewmakit_parquet(frame, H1)
+
+
+def _rows_outside_ranges(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("2020-01-01", "2020-03-01")])
+
+
+def _ranges_without_rows(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("2019-01-01", "2019-12-01")] + H1)
+
+
+def _no_rows(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good).iloc[:0], H1)
+
+
+def _reversed_range(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("2020-07-01", "2020-01-01")])
+
+
+def _unsorted_ranges(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("2020-04-01", "2020-07-01"), ("2020-01-01", "2020-04-01")])
+
+
+def _tz_aware_ranges(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("2020-01-01T00:00:00+00:00", "2020-07-01T00:00:00+00:00")])
+
+
+def _tz_aware_daily_index(path: Path, good: bytes) -> bytes:
+    frame = _good(good)
+    frame.index = frame.index.tz_localize("UTC")
+    return ewmakit_parquet(frame, H1)
+
+
+def _ranges_not_dates(path: Path, good: bytes) -> bytes:
+    return ewmakit_parquet(_good(good), [("yesterday", "today")])
+
+
+CONTENT_DAMAGE = [_text_close, _integer_prices, _nan_close, _extra_column, _adj_close_in_adjusted_file,
+                  _rows_outside_ranges, _ranges_without_rows, _no_rows, _reversed_range, _unsorted_ranges,
+                  _tz_aware_ranges, _tz_aware_daily_index, _ranges_not_dates]
+
+
+@pytest.mark.parametrize("damage", [_garbage, _truncated, _zero_bytes, _flipped_tail, _plain_parquet, _other_ticker,
+                                    *CONTENT_DAMAGE],
                          ids=lambda f: f.__name__.strip("_"))
 def test_corrupt_cache_offline_is_a_data_error(fake_yf, cache, damage):
     download("TSLA", "2020-01-01", "2020-07-01", cache_dir=cache)
@@ -1147,7 +1251,8 @@ def test_corrupt_cache_offline_is_a_data_error(fake_yf, cache, damage):
     assert len(fake_yf.calls) == n
 
 
-@pytest.mark.parametrize("damage", [_garbage, _truncated, _zero_bytes, _plain_parquet, _other_ticker],
+@pytest.mark.parametrize("damage", [_garbage, _truncated, _zero_bytes, _plain_parquet, _other_ticker,
+                                    *CONTENT_DAMAGE],
                          ids=lambda f: f.__name__.strip("_"))
 def test_corrupt_cache_online_is_refetched_with_warning(fake_yf, cache, damage):
     download("TSLA", "2020-01-01", "2020-07-01", cache_dir=cache)
@@ -1284,3 +1389,262 @@ def test_bad_arguments_are_value_errors(fake_yf, cache, args, kwargs, match):
         download(*args, cache_dir=cache, **kwargs)
     assert fake_yf.calls == []
     assert not cache.exists()
+
+
+def test_bad_dates_are_data_errors_and_never_reach_yahoo(fake_yf, cache):
+    # issue #13: a start after today crashed with AttributeError; start >= end was a bare ValueError
+    today = pd.Timestamp.now().normalize()
+    for start, end in [("2030-01-01", None), (today + pd.Timedelta(days=1), None), ("2030-01-01", "2031-01-01")]:
+        with pytest.raises(DataError, match=r"start must be on or before today") as info:
+            download("SPY", start, end, cache_dir=cache)
+        assert str(pd.Timestamp(start).date()) in str(info.value) and str(today.date()) in str(info.value)
+    for start, end in [("2020-02-01", "2020-01-01"), ("2020-01-01", "2020-01-01")]:
+        with pytest.raises(DataError, match=r"end must be after start \(end is exclusive\), got start="):
+            download("SPY", start, end, cache_dir=cache)
+    with pytest.raises(DataError, match="start must be on or before today"):  # in a panel too
+        download(["SPY", "TSLA"], "2030-01-01", cache_dir=cache, offline=True)
+    assert fake_yf.calls == [] and not cache.exists()
+    # today itself is a valid start: the bar that is forming
+    assert issubclass(DataError, ValueError)
+
+
+# =========================================================================== issue #13: the cache
+
+
+def test_nan_in_a_reply_never_replaces_cached_values(fake_yf, cache):
+    first = download("SPY", "2020-01-01", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    holed = source("SPY")
+    overlap = holed.loc[back5("2020-07-01"):"2020-06-30"].index  # the cached rows an extension asks again
+    assert len(overlap) == 5
+    holed.loc[overlap, ["Close", "Volume"]] = np.nan  # a half-failed reply
+    holed.loc["2020-07-01":"2020-07-10", "Volume"] = np.nan  # ... also for rows the cache does not hold
+    fake_yf.overrides["SPY"] = holed
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wide = download("SPY", "2020-01-01", "2020-08-01", auto_adjust=False, cache_dir=cache)
+        again = download("SPY", "2020-03-01", "2020-07-01", auto_adjust=False, cache_dir=cache, refresh=True)
+    assert [str(w.message) for w in caught] == []  # no "All-NaN slice encountered" either
+    assert len(fake_yf.calls) == 3
+    want = expected("SPY", "2020-01-01", "2020-08-01", auto_adjust=False)
+    for frame in (wide, again):
+        rows = frame.index.intersection(first.index)
+        np.testing.assert_array_equal(frame.loc[rows, "Close"].to_numpy(), first.loc[rows, "Close"].to_numpy())
+        np.testing.assert_array_equal(frame.loc[rows, "Volume"].to_numpy(float),
+                                      first.loc[rows, "Volume"].to_numpy(float))
+    new = wide.loc["2020-07-01":]
+    np.testing.assert_array_equal(new["Close"].to_numpy(), want.loc["2020-07-01":, "Close"].to_numpy())
+    assert new.loc[:"2020-07-10", "Volume"].isna().all()  # nothing cached there: what Yahoo sent
+    fake_yf.forbid = True
+    cached = download("SPY", "2020-01-01", "2020-07-01", auto_adjust=False, cache_dir=cache, offline=True)
+    assert_frames_equal(cached, first)  # (Volume as float: the new rows have NaN volumes)
+
+
+def test_short_reply_records_what_came_and_the_rest_is_asked_again(fake_yf, cache):
+    # issue #13: Yahoo's reply stops at 2020-03-31; the cache used to mark all of H1 as fetched
+    fake_yf.overrides["SPY"] = source("SPY").loc[:"2020-03-31"]
+    short = download("SPY", "2020-01-01", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    assert short.index[-1] == pd.Timestamp("2020-03-31")
+    fake_yf.overrides.clear()  # the rest is there now
+    got = download("SPY", "2020-01-01", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    assert_frames_equal(got, expected("SPY", "2020-01-01", "2020-07-01", auto_adjust=False))
+    # only the part that did not come is asked (with the overlap); 1 January is a holiday, not a hole
+    asked = [(pd.Timestamp(c["start"]), pd.Timestamp(c["end"])) for c in fake_yf.calls]
+    assert asked == [(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-07-01")),
+                     (back5("2020-04-01"), pd.Timestamp("2020-07-01"))]
+    fake_yf.forbid = True
+    download("SPY", "2020-01-01", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    assert len(fake_yf.calls) == 2
+
+
+def test_a_start_edge_that_did_not_come_is_asked_again(fake_yf, cache):
+    fake_yf.overrides["SPY"] = source("SPY").loc["2020-02-03":]
+    download("SPY", "2020-01-02", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    fake_yf.overrides.clear()
+    got = download("SPY", "2020-01-02", "2020-07-01", auto_adjust=False, cache_dir=cache)
+    assert_frames_equal(got, expected("SPY", "2020-01-02", "2020-07-01", auto_adjust=False))
+    assert (pd.Timestamp(fake_yf.calls[1]["start"]), pd.Timestamp(fake_yf.calls[1]["end"])) == (
+        pd.Timestamp("2020-01-02"), fwd5("2020-02-03"))
+
+
+def test_a_reask_that_still_gets_nothing_warns_once(fake_yf, cache):
+    fake_yf.overrides["NEWCO"] = source("TSLA").loc["2020-06-01":"2020-09-30"]  # listed in June, gone in October
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the first short reply is silent: it may be a hiccup
+        first = download("NEWCO", "2020-05-01", "2020-12-01", cache_dir=cache)
+    assert (first.index[0], first.index[-1]) == (pd.Timestamp("2020-06-01"), pd.Timestamp("2020-09-30"))
+    with pytest.warns(UserWarning) as rec:
+        again = download("NEWCO", "2020-05-01", "2020-12-01", cache_dir=cache)
+    assert len(fake_yf.calls) == 3  # both edges asked again
+    text = sorted(str(w.message) for w in rec)
+    assert len(text) == 2, text
+    assert "NEWCO" in text[0] and "2020-05-01" in text[0] and "2020-06-01" in text[0], text
+    assert "NEWCO" in text[1] and "2020-10-01" in text[1] and "2020-12-01" in text[1], text
+    pd.testing.assert_frame_equal(again, first)
+    # asked twice with nothing: Yahoo has nothing there; not asked (nor warned about) again
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fake_yf.forbid = True
+        pd.testing.assert_frame_equal(download("NEWCO", "2020-05-01", "2020-12-01", cache_dir=cache), first)
+        pd.testing.assert_frame_equal(download("NEWCO", "2020-05-01", "2020-12-01", cache_dir=cache,
+                                               offline=True), first)
+
+
+def test_weekends_and_holidays_between_bars_are_not_holes(fake_yf, cache):
+    # 2020-07-03 (a Friday) was a holiday, then a weekend: between two bars of the reply
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first = download("SPY", "2020-06-29", "2020-07-13", cache_dir=cache)
+        assert pd.Timestamp("2020-07-03") not in first.index
+        # ... and a request ending on the weekend the reply reached over: nothing is missing
+        download("SPY", "2020-06-29", "2020-07-12", cache_dir=cache)
+    assert len(fake_yf.calls) == 1
+
+
+def test_the_newest_days_are_asked_again_until_they_come(fake_yf, cache, monkeypatch):
+    monkeypatch.setattr(data, "_today", lambda: pd.Timestamp("2020-03-18"))  # a Wednesday
+    fake_yf.overrides["SPY"] = source("SPY").loc[:"2020-03-16"]  # Tuesday's bar is not published yet
+    first = download("SPY", "2020-03-02", auto_adjust=False, cache_dir=cache)
+    assert first.index[-1] == pd.Timestamp("2020-03-16")
+    with pytest.warns(UserWarning, match=r"SPY.*2020-03-17"):
+        download("SPY", "2020-03-02", auto_adjust=False, cache_dir=cache)
+    with pytest.warns(UserWarning, match=r"SPY.*2020-03-17"):  # recent: never taken as empty
+        download("SPY", "2020-03-02", auto_adjust=False, cache_dir=cache)
+    fake_yf.overrides["SPY"] = source("SPY").loc[:"2020-03-18"]  # ... and today's bar, still forming
+    got = download("SPY", "2020-03-02", auto_adjust=False, cache_dir=cache)
+    assert_frames_equal(got, expected("SPY", "2020-03-02", "2020-03-19", auto_adjust=False))
+    assert len(fake_yf.calls) == 4
+    # today's bar is returned but never cached: it may still change
+    on_disk = pd.read_parquet(cache_path(cache, adjusted=False))
+    assert on_disk.index[-1] == pd.Timestamp("2020-03-17")
+
+
+def test_cache_written_by_an_older_version_with_a_forming_bar_still_reads(fake_yf, cache):
+    # ewmakit <= 0.1 cached the bar of the day it downloaded on (still forming) past the recorded range
+    download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)
+    path = cache_path(cache)
+    frame = pd.read_parquet(path)
+    path.write_bytes(ewmakit_parquet(frame.loc[:"2020-03-16"], [("2020-01-01", "2020-03-16")]))
+    fake_yf.forbid = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = download("SPY", "2020-01-01", "2020-03-16", cache_dir=cache, offline=True)
+    assert_frames_equal(got, expected("SPY", "2020-01-01", "2020-03-16"))
+    fake_yf.forbid = False
+    got = download("SPY", "2020-01-01", "2020-03-17", cache_dir=cache)  # 2020-03-16 is fetched again
+    assert_frames_equal(got, expected("SPY", "2020-01-01", "2020-03-17"))
+    assert len(fake_yf.calls) == 2
+
+
+def test_daily_bars_in_utc_over_a_tz_naive_cache(fake_yf, cache, monkeypatch):
+    import yfinance
+
+    first = download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)
+    plain = fake_yf.download
+
+    def utc_download(*args, **kwargs):  # New York midnights converted to UTC: 04:00 / 05:00
+        out = plain(*args, **kwargs)
+        out.index = out.index.tz_localize(NY).tz_convert("UTC")
+        return out
+
+    monkeypatch.setattr(yfinance, "download", utc_download)
+    wide = download("SPY", "2020-01-01", "2021-01-01", cache_dir=cache)
+    assert_frames_equal(wide, expected("SPY", "2020-01-01", "2021-01-01"))
+    pd.testing.assert_frame_equal(wide.loc[first.index], first)
+
+
+def test_normalize_daily_bars_converted_to_utc_keep_their_dates():
+    raw = history_frame()
+    want = normalize(raw)
+    utc = raw.tz_convert("UTC")
+    assert set(utc.index.hour) == {4, 5} and utc.index[0] == pd.Timestamp("1993-01-29 05:00", tz="UTC")
+    pd.testing.assert_frame_equal(normalize(utc), want)
+    text = utc.copy()
+    text.index = text.index.astype(str)  # "2020-03-16 04:00:00+00:00", as a CSV of it holds
+    pd.testing.assert_frame_equal(normalize(text), want, check_index_type=False)
+    # other exchanges: Tokyo's midnight is 15:00 UTC the day before, London's 23:00 in summer
+    recent = want.loc["2010":]
+    for zone in ("Asia/Tokyo", "Europe/London", "Australia/Sydney"):
+        moved = recent.copy()
+        moved.index = moved.index.tz_localize(zone).tz_convert("UTC")
+        pd.testing.assert_frame_equal(normalize(moved), recent, obj=zone)
+    # bars at other times of day stay as they are
+    hourly = want.iloc[:3].copy()
+    hourly.index = pd.DatetimeIndex(["2020-03-16 13:30", "2020-03-16 14:30", "2020-03-16 15:30"],
+                                    tz="UTC", name="Date")
+    assert normalize(hourly).index.equals(hourly.index)
+
+
+@pytest.mark.parametrize("ticker, name", [
+    ("SPY", "SPY"), ("^GSPC", "%5EGSPC"), ("BRK-B", "BRK-B"), ("BF.B", "BF.B"), ("A B", "A%20B"),
+    ("X_Y", "X%5FY"), ("A/B", "A%2FB"), ("..", "%2E."), ("../../ESCAPE", "%2E.%2F..%2FESCAPE"),
+    ("A€", "A%E2%82%AC"), ("É", "%C3%89"),
+])
+def test_cache_file_names_are_unambiguous_and_stay_in_the_folder(tmp_path, ticker, name):
+    path = data._cache_file(tmp_path, ticker, "1d", True)
+    assert path.name == f"{name}_1d_adj.parquet"
+    assert path.parent == tmp_path
+    from urllib.parse import unquote
+
+    assert unquote(path.name[: -len("_1d_adj.parquet")]) == ticker  # reversible
+
+
+def test_tickers_that_differ_above_latin1_get_their_own_files(fake_yf, cache):
+    # '%{ord:02X}' gave both 'A€' and 'A AC' the name A%20AC
+    assert data._cache_file(cache, "A€", "1d", True) != data._cache_file(cache, "A AC", "1d", True)
+    fake_yf.overrides["X^41"] = source("SPY")
+    fake_yf.overrides["X\u5e41"] = source("TSLA")  # was X%5E41 as well
+    spy = download("X^41", "2020-01-01", "2020-07-01", cache_dir=cache)
+    tsla = download("X\u5e41", "2020-01-01", "2020-07-01", cache_dir=cache)
+    assert len(only_file(cache)) == 2
+    fake_yf.forbid = True
+    assert_frames_equal(download("X^41", "2020-01-01", "2020-07-01", cache_dir=cache, offline=True), spy)
+    assert_frames_equal(download("X\u5e41", "2020-01-01", "2020-07-01", cache_dir=cache, offline=True), tsla)
+    assert_frames_equal(tsla, expected("TSLA", "2020-01-01", "2020-07-01"))
+
+
+def test_a_ticker_too_long_for_a_file_name_is_a_data_error(fake_yf, cache):
+    long = "X" * 300
+    with pytest.raises(DataError, match=r"^cannot use the cache file for X+: ") as info:
+        download(long, "2020-01-01", "2020-07-01", cache_dir=cache)
+    assert "\n" not in str(info.value) and "too long" in str(info.value).lower()
+    with pytest.raises(DataError, match=r"^cannot use the cache file for X+: "):
+        download(["SPY", long], "2020-01-01", "2020-07-01", cache_dir=cache)
+    assert only_file(cache) == ["SPY_1d_adj.parquet"]  # the other ticker is cached all the same
+    with pytest.raises(DataError, match=r"cannot use the cache file for X+"):
+        download(long, "2020-01-01", "2020-07-01", cache_dir=cache, offline=True)
+
+
+def test_stale_temporary_files_are_removed_by_the_next_write(fake_yf, cache):
+    download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)
+    stale = [cache / ".SPY_1d_adj.parquet.k1ll3d_a.tmp", cache / ".SPY_1d_adj.parquet.x9.tmp"]
+    other = cache / ".TSLA_1d_adj.parquet.abc.tmp"  # another file's: not this write's business
+    for p in [*stale, other]:
+        p.write_bytes(b"PAR1 half a parquet file")
+    download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)  # nothing to write: nothing removed
+    assert all(p.exists() for p in stale)
+    download("SPY", "2020-01-01", "2021-01-01", cache_dir=cache)
+    assert only_file(cache) == [other.name, "SPY_1d_adj.parquet"]
+
+
+def test_the_lock_file_is_hidden_next_to_the_cache_file(fake_yf, cache):
+    download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)
+    assert sorted(p.name for p in cache.iterdir()) == [".SPY_1d_adj.parquet.lock", "SPY_1d_adj.parquet"]
+    assert only_file(cache) == ["SPY_1d_adj.parquet"]
+
+
+def test_rescaled_history_is_fetched_again_whole(fake_yf, cache):
+    download("SPY", "2020-01-01", "2020-07-01", cache_dir=cache)
+    paid = source("SPY")
+    paid["Adj Close"] *= 0.99  # a dividend since: Yahoo scales the adjusted history down
+    fake_yf.overrides["SPY"] = paid
+    with pytest.warns(UserWarning, match="rescaled the history of SPY"):
+        got = download("SPY", "2020-01-01", "2021-01-01", cache_dir=cache)
+    asked = [(pd.Timestamp(c["start"]), pd.Timestamp(c["end"])) for c in fake_yf.calls[1:]]
+    assert asked == [(back5("2020-07-01"), pd.Timestamp("2021-01-01")),
+                     (pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01"))]
+    want = yahoo_adjust(paid.loc["2020-01-01":"2020-12-31"])[FIELDS_ADJ]
+    assert_frames_equal(got, want)
+    fake_yf.forbid = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_frames_equal(download("SPY", "2020-01-01", "2021-01-01", cache_dir=cache, offline=True), want)
