@@ -1,7 +1,7 @@
 """The ``ewmakit`` console script: Ctrl-C is handled from the first statement on.
 
 The console script enters here rather than at :func:`ewmakit.cli.main` because
-importing the ``ewmakit`` package (NumPy, pandas, numba: about half a second)
+importing the ``ewmakit`` package (NumPy and pandas: about half a second)
 runs before any code of it can catch an interrupt, and Ctrl-C then printed a
 traceback. This module imports nothing but the standard library before it
 installs its SIGINT handler. From then on, Ctrl-C at any moment prints

@@ -6,7 +6,8 @@ One convention throughout: ``beta`` is the weight of the past,
 
 from . import accessor as _accessor  # registers the ``.ewmakit`` pandas accessors
 from . import dask as _dask  # .ewmakit on dask objects, registered when dask.dataframe is imported
-from .core import EWMA, ewma, ewma_weights, ewmcorr, ewmcov, ewmstd, ewmvar
+from .core import ewma, ewma_weights, ewmcorr, ewmcov, ewmstd, ewmvar
+from .streaming import EWMA
 from .decay import (
     alpha_from_window,
     beta_from_com,

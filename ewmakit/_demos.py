@@ -16,7 +16,6 @@ frames: the same files, made fast for tests.
 from __future__ import annotations
 
 import argparse
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +24,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ._env import env_flag
+from ._figures import pyplot, subplots, use_agg
+
 QUICK_ENV = "EWMAKIT_DEMO_QUICK"
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 # --------------------------------------------------------------------------- context and data
@@ -78,7 +76,7 @@ def load_spy_2020(offline: bool = False) -> Prices:
     """
     from . import data
 
-    offline = offline or _flag("EWMAKIT_OFFLINE")
+    offline = offline or env_flag("EWMAKIT_OFFLINE")
     folder = data.cache_folder()
     label = "SPY close, dividend-adjusted (USD)"
 
@@ -223,7 +221,7 @@ def demo_bowl(ctx: Context) -> None:
                         index=pd.Index(steps, name="step"))
     ctx.echo(_table(rows, "{:.6f}"))
     paths = {"gradient descent (lr=0.1)": run}
-    fig, (a3, a2) = plot._subplots("3d", None, figsize=(13, 5.5))
+    fig, (a3, a2) = subplots("3d", None, figsize=(13, 5.5))
     box = [(-3.0, 3.0), (-3.0, 3.0)]
     plot.surface(f, paths, ax=a3, bounds=box, title="f(w) = w₁² + w₂²: 50 steps from (2.5, 2.5)")
     plot.contour(f, paths, ax=a2, bounds=box, title="the same path on the contours")
@@ -273,7 +271,7 @@ def demo_momentum(ctx: Context) -> None:
     ctx.echo("\nHeavy-ball momentum (lr 0.1, β 0.9) and the EWMA of the gradients (lr 0.1/(1−0.9) = 1) take "
              f"the same path: {np.allclose(path, ewma_path, rtol=1e-12, atol=1e-15)}")
 
-    fig, (left, right) = plot._subplots(None, None, figsize=(13, 4.8))
+    fig, (left, right) = subplots(None, None, figsize=(13, 4.8))
     for i, (m, run) in enumerate(runs.items()):
         left.plot(np.arange(run.nit + 1), run.path[:, 0], "-o", ms=4, color=plot.PALETTE[i],
                   label=f"β={m:g}: {run.nit} steps")
@@ -316,7 +314,7 @@ def demo_wavy(ctx: Context) -> None:
     ctx.echo(pd.DataFrame(rows).T.to_string())
     ctx.echo("Without momentum the steps shrink with the slope and stall at the flat point even after 500 steps; "
              "momentum carries θ over it to the minimum's valley within 20.\n")
-    fig, (left, right) = plot._subplots(None, None, figsize=(13, 4.8))
+    fig, (left, right) = subplots(None, None, figsize=(13, 4.8))
     plot.curve(w, pair, ax=left, bounds=[(-2.0, 1.5)], title="2θ² sin θ cos θ from θ = 0.9")
     for i, (label, r) in enumerate(pair.items()):
         right.plot(np.arange(r.nit + 1), r.path[:, 0], color=plot.PALETTE[i], lw=1.5, label=label)
@@ -332,7 +330,7 @@ def demo_wavy(ctx: Context) -> None:
     rows = {f"β={b}": {"θ after 20 steps": float(r.x), "f(θ)": r.fun} for b, r in sweep.items()}
     ctx.echo("Sweep over β (lr 0.2, 20 steps from 0.9):")
     ctx.echo(_table(pd.DataFrame(rows).T, "{:.4f}"))
-    fig, axes = plot._subplots(None, None, None, None, ncols=2, figsize=(12, 8))
+    fig, axes = subplots(None, None, None, None, ncols=2, figsize=(12, 8))
     for ax, (b, r) in zip(axes, sweep.items()):
         plot.curve(w, {f"β={b}, lr=0.2, 20 steps": r}, ax=ax, bounds=[(-2.0, 1.5)],
                    title=f"momentum β={b}: θ₂₀ = {float(r.x):.3f}")
@@ -381,7 +379,7 @@ def demo_regression(ctx: Context) -> None:
     rows = {label: {"w₀": p[-1, 0], "w₁": p[-1, 1], "loss": float(obj.f(p[-1]))} for label, p in runs.items()}
     rows["global minimum"] = {"w₀": obj.minima[0, 0], "w₁": obj.minima[0, 1], "loss": float(obj.f(obj.minima[0]))}
     ctx.echo(_table(pd.DataFrame(rows).T, "{:.4f}"))
-    fig, (a3, a2) = plot._subplots("3d", None, figsize=(14, 6))
+    fig, (a3, a2) = subplots("3d", None, figsize=(14, 6))
     box = [(-3.0, 7.0), (-4.0, 6.0)]
     plot.surface(obj, runs, ax=a3, bounds=box, title="one epoch of per-sample updates from (6, −3)",
                  elev=40, azim=-130)
@@ -422,7 +420,7 @@ def demo_race(ctx: Context) -> None:
         ctx.echo(f"{name} from {tuple(f.start.tolist())} (minimum at {tuple(f.minima[0].tolist())}), {steps} steps:")
         rows = {label: {"x": r.x[0], "y": r.x[1], "f": r.fun} for label, r in runs.items()}
         ctx.echo(pd.DataFrame(rows).T.to_string(float_format=lambda v: f"{v:.4g}"))
-        fig, (a, b) = plot._subplots(None, None, figsize=(14, 5.5))
+        fig, (a, b) = subplots(None, None, figsize=(14, 5.5))
         plot.contour(f, runs, ax=a, title=f"{name}: {steps} steps (log-scaled contours)")
         plot.convergence(runs, ax=b, title=f"{name}: loss against step")
         ctx.save(fig, f"race_{name}.png")
@@ -436,9 +434,7 @@ def demo_race(ctx: Context) -> None:
 
 
 def _close(fig) -> None:
-    from . import plot
-
-    plot._pyplot().close(fig)
+    pyplot().close(fig)
 
 
 def race_table(names=("rosenbrock", "himmelblau", "beale", "six_hump_camel", "wavy_regression"), steps=2000,
@@ -515,7 +511,7 @@ def demo_control_chart(ctx: Context) -> None:
              f"(median and median moving range of {phase1} days in 2005–2006); first signal after phase I: {first}; "
              f"signal days in 2007: {int(real.loc['2007', 'signal'].sum())} of {len(real.loc['2007'])}.")
 
-    fig, (a, b) = plot._subplots(None, None, ncols=1, figsize=(10, 8))
+    fig, (a, b) = subplots(None, None, ncols=1, figsize=(10, 8))
     plot.control_chart(sim, ax=a, mark=99.5, ylabel="measurement (units of σ)",
                        title=f"Simulated process, 1σ shift at point 100 (α={alpha}, L={L:.3f}, ARL₀={arl0})")
     plot.control_chart(real.loc["2006-07":], ax=b, mark=end1, ylabel="daily log return (%)",
@@ -553,16 +549,14 @@ def run(name: str, ctx: Context) -> list[Path]:
 
 def example_main(names, description: str, default_out: Path, argv=None) -> int:
     """The command line of a script in ``examples/``: ``[--out DIR] [--quick] [--offline]``."""
-    from . import plot
-
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=default_out,
                         help=f"folder for the figures (default: {default_out})")
     parser.add_argument("--quick", action="store_true", help=f"fewer steps and GIF frames (also {QUICK_ENV}=1)")
     parser.add_argument("--offline", action="store_true", help="never use the network (also EWMAKIT_OFFLINE=1)")
     args = parser.parse_args(argv)
-    plot._use_agg()
-    ctx = Context(out=args.out, quick=args.quick or _flag(QUICK_ENV), offline=args.offline, echo=print)
+    use_agg()
+    ctx = Context(out=args.out, quick=args.quick or env_flag(QUICK_ENV), offline=args.offline, echo=print)
     for i, name in enumerate(names):
         if i:
             print()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core import _check_finite as check_finite
-from .core import as_float_array
+from ._engine import check_finite
+from ._inputs import as_float_array
 
 
 class Unwrapped:
@@ -29,12 +29,8 @@ class Unwrapped:
             self.series_name = getattr(x, "name", None)
             self.ndim = arr.ndim
             self.values = arr[:, None] if arr.ndim == 1 else arr
-        if check:  # callers whose kernel counts ±inf on its way pass check=False (and raise through check())
+        if check:  # callers whose kernel counts ±inf on its way pass check=False (the engine then raises)
             check_finite(self.values, name)
-
-    def check(self) -> None:
-        """Raise the ValueError naming the first ±inf of ``values`` (if any)."""
-        check_finite(self.values, self.name)
 
     def wrap(self, out: np.ndarray, name=None):
         """``out`` (same 2-D shape as ``values``) in the input's type."""

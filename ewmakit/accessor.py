@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import core
+from ._inputs import as_float_array
 
 __all__ = ["SeriesAccessor", "DataFrameAccessor"]
 
@@ -98,7 +99,7 @@ class SeriesAccessor(_Base):
         return pd.Series(values, index=self._obj.index, name=self._obj.name if name is None else name, copy=False)
 
     def _values(self) -> np.ndarray:
-        return core.as_float_array(self._obj, "the Series")
+        return as_float_array(self._obj, "the Series")
 
     def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
                bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.Series:

@@ -11,7 +11,7 @@ error: ...``, on stderr and exit with status 1; malformed command lines exit
 with status 2 (argparse); Ctrl-C prints ``ewmakit: interrupted`` and exits with
 status 130. ``EWMAKIT_DEBUG=1`` shows the traceback instead. The ``ewmakit``
 console script enters through :mod:`_ewmakit_cli`, which handles Ctrl-C
-before this module (and NumPy, pandas, numba) is even imported.
+before this module (and NumPy, pandas) is even imported.
 
 >>> main(["optimize", "bowl", "--method", "sgd", "--lr", "0.1", "--steps", "50", "--start", "2.5,2.5"])
 bowl: f(w) = w₁² + w₂².
@@ -30,6 +30,9 @@ import textwrap
 import time
 import warnings
 from pathlib import Path
+
+from ._env import env_flag
+from ._figures import check_output, subplots, use_agg
 
 __all__ = ["main", "build_parser"]
 
@@ -313,9 +316,7 @@ def _smooth(args) -> int:
     if args.out is not None:
         _check_csv_path(args.out)
     if args.plot is not None:
-        from . import plot
-
-        plot._check_output(args.plot)
+        check_output(args.plot)
     frame, what = _load(args.source, args.start, args.end, args.offline, args.data_dir)
     if args.column not in frame.columns:
         raise ValueError(f"{what} has no column {args.column!r}; its columns are {', '.join(map(str, frame.columns))}")
@@ -335,7 +336,7 @@ def _smooth(args) -> int:
     if args.plot is not None:
         from . import plot
 
-        plot._use_agg()
+        use_agg()
         ax = plot.smoothing(series.rename(f"{what} {args.column}"), [b for _, b in decays], ylabel=args.column,
                             title=f"{what} {args.column} and its EWMAs")
         plot.save(ax, args.plot)
@@ -414,9 +415,7 @@ def _optimize(args) -> int:
     if args.steps < 0:
         raise ValueError(f"--steps must be >= 0, got {args.steps}")
     if args.plot is not None:
-        from . import plot
-
-        plot._check_output(args.plot)
+        check_output(args.plot)
     x0 = f.start if args.start is None else _point(args.start, f.dim)
     if f.dim == 1:
         x0 = float(np.ravel(x0)[0])
@@ -441,8 +440,8 @@ def _optimize(args) -> int:
     if args.plot is not None:
         from . import plot
 
-        plot._use_agg()
-        fig, (a, b) = plot._subplots(None, None, figsize=(14, 5.5))
+        use_agg()
+        fig, (a, b) = subplots(None, None, figsize=(14, 5.5))
         plot.contour(f, runs, ax=a, title=f"{name}: paths from {pt(x0)}")
         finite = all(np.all(np.isfinite(r.losses)) for r in runs.values())
         fmin = float(f.f(f.minima[0] if f.dim > 1 else f.minima[0, 0])) if len(f.minima) else None
@@ -457,7 +456,7 @@ def _optimize(args) -> int:
 
 
 def _demo(args) -> int:
-    from . import _demos, plot
+    from . import _demos
 
     names = list(_demos.DEMOS)
     if args.only:
@@ -465,9 +464,9 @@ def _demo(args) -> int:
         if unknown:
             raise ValueError(f"unknown demo {unknown[0]!r}; the demos are {', '.join(_demos.DEMOS)}")
         names = [n for n in names if n in args.only]
-    plot._use_agg()
+    use_agg()
     args.out.mkdir(parents=True, exist_ok=True)
-    quick = args.quick or _demos._flag(_demos.QUICK_ENV)
+    quick = args.quick or env_flag(_demos.QUICK_ENV)
     ctx = _demos.Context(out=args.out, quick=quick, offline=args.offline,
                          echo=print if args.verbose else (lambda *a, **k: None))
     if "spy" in names:
@@ -499,7 +498,7 @@ def _demo(args) -> int:
 
 
 def _debug() -> bool:
-    return os.environ.get("EWMAKIT_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+    return env_flag("EWMAKIT_DEBUG", strict=False)  # a debugging aid never stops the command
 
 
 def main(argv=None) -> int:

@@ -67,7 +67,8 @@ import numpy as np
 import pandas as pd
 
 from . import core
-from .decay import _real
+from ._checks import real
+from ._inputs import as_float_array
 
 __all__ = ["ewma_chart", "arl", "critical_L"]
 
@@ -93,14 +94,14 @@ _SQRT2 = math.sqrt(2.0)
 
 
 def _check_alpha(alpha) -> float:
-    a = _real("alpha", alpha)
+    a = real("alpha", alpha)
     if not (0.0 < a <= 1.0):  # also False for NaN
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
     return a
 
 
 def _check_L(L) -> float:
-    v = _real("L", L)
+    v = real("L", L)
     if not (0.0 < v < math.inf):
         raise ValueError(f"L must be a finite number > 0, got {L!r}")
     return v
@@ -247,7 +248,7 @@ def ewma_chart(x, alpha=0.2, L=3.0, *, target=None, sigma=None, limits="exact", 
     index = x.index if isinstance(x, pd.Series) else None
     if isinstance(x, pd.DataFrame):
         raise ValueError("x must be one series (a Series or a 1-D array), got a DataFrame; chart one column at a time")
-    values = core.as_float_array(x, "x").astype(np.float64, copy=False)
+    values = as_float_array(x, "x").astype(np.float64, copy=False)
     if values.ndim != 1:
         raise ValueError(f"x must be one-dimensional, got shape {values.shape}")
     n = values.shape[0]
@@ -259,11 +260,11 @@ def ewma_chart(x, alpha=0.2, L=3.0, *, target=None, sigma=None, limits="exact", 
         raise ValueError(f"x must be finite (a control chart needs every observation), got {values[k]} at position {k}")
 
     if target is not None:
-        target = _real("target", target)
+        target = real("target", target)
         if not math.isfinite(target):
             raise ValueError(f"target must be finite, got {target!r}")
     if sigma is not None:
-        sigma = _real("sigma", sigma)
+        sigma = real("sigma", sigma)
         if not (0.0 < sigma < math.inf):
             raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}")
     phase1 = _check_size("phase1", phase1, 2)
@@ -729,7 +730,7 @@ def arl(alpha, L, shift=0.0, *, method="integral", nodes=None, states=None) -> f
     """
     alpha = _check_alpha(alpha)
     L = _check_L(L)
-    shift = _real("shift", shift)
+    shift = real("shift", shift)
     if not math.isfinite(shift):
         raise ValueError(f"shift must be finite, got {shift!r}")
     method, nodes, states = _check_method_sizes(method, nodes, states)
@@ -801,7 +802,7 @@ def critical_L(alpha, arl0, *, method="integral") -> float:
     3.0
     """
     alpha = _check_alpha(alpha)
-    target = _real("arl0", arl0)
+    target = real("arl0", arl0)
     if not (1.0 < target <= _MAX_ARL0):
         raise ValueError(f"arl0 must be in (1, {_MAX_ARL0:.0e}], got {arl0!r}")
     method = _check_choice("method", method, _METHODS)

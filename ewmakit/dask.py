@@ -3,10 +3,12 @@ r"""Exact EWMA statistics on dask Series and DataFrames (scale-out).
 The EWMA is a recursion, so a partition cannot be smoothed on its own: its
 first row needs the state that all the rows before it left. This module
 computes that state for every partition exactly (*carry propagation*), then
-smooths every partition from it with the same compiled kernel as
-:func:`ewmakit.ewma`. The result equals the in-memory result (to rounding,
-NaN for NaN) for every option and any partitioning, and keeps the dask index
-and partitions. There is no overlap between partitions and no approximation.
+smooths every partition from it with the engine that runs :func:`ewmakit.ewma`.
+The result is bit for bit the in-memory result (:func:`ewmakit.ewma`,
+:func:`ewmakit.ewmvar`, :func:`ewmakit.ewmstd` on the concatenated data, per
+group with ``by``), for every option and any partitioning, and keeps the dask
+index and partitions. There is no overlap between partitions and no
+approximation.
 
 .. math::
 
@@ -15,40 +17,35 @@ and partitions. There is no overlap between partitions and no approximation.
 Three kinds of tasks in one lazy graph (an expression of dask-expr, like
 ``cumsum``); each partition is read once:
 
-1. *Summaries* (one task per partition, in parallel). What a partition does
-   to *any* incoming state is summarised by a few numbers per series: the
-   state the kernel reaches on the partition from a fresh start, the number of
-   observations, the first observation :math:`x_f`, and products of the decays
-   the past receives (see below).
-2. *Carries* (a chain of tiny tasks, one per partition): the summaries are
-   composed in order, which gives the exact state entering each partition.
-   With ``times`` the decay of a partition's first row depends on the time of
-   the row before it, which is carried with the state.
-3. *Smoothing* (one task per partition): the kernel runs on the partition
-   from its incoming state.
+1. *Summaries* (one task per partition, in parallel): each series of the
+   partition is walked from a *guessed* incoming state (its first value at
+   the weight a clean series settles at; :func:`ewmakit._engine.guess_run`),
+   which records where that walk starts and ends. With ``times`` the decay of
+   the partition's first row is not known yet (it needs the time of the row
+   before): the guessed walk gives it 1.
+2. *Carries* (a chain of small tasks, one per partition): from the true state
+   entering a partition, the walk is done again
+   (:func:`ewmakit._engine.continue_run`) beside the guessed one until the
+   two states agree, bit for bit; from that row on they are the same walk,
+   so the state after the partition is the guessed walk's end. The true walk
+   is short (until what differs, the past, has faded below the last bit),
+   and never wrong: without agreement it walks the whole partition. With
+   ``times``, the time of each series' last row is carried with the state and
+   gives the true decay of the next partition's first row.
+3. *Smoothing* (one task per partition): the engine runs on the partition
+   from its incoming state, exactly as it runs in memory.
 
-A partition stays in memory from its read until its carry is known, that is
-until the summaries of the partitions before it are done: with partitions
-processed in order that is about one partition per worker thread.
+Every step is the engine's own update rule on the same numbers in the same
+order as one walk over all the data, hence the bit-for-bit equality.
 
-The composition, for an incoming mean :math:`m` with weight :math:`w` (the
-kernels' state) and a partition whose fresh run ends at :math:`m_p`:
-
-* ``bias_correction=True`` (pandas ``adjust=True``): the state is a weighted
-  set and a partition acts linearly on it. With :math:`D` the product of the
-  decays the past receives across the partition and :math:`W_p` the
-  partition's own total weight, :math:`w' = D w + W_p` and
-  :math:`m' = (a m + b m_p)/(a + b)`, where :math:`a = D_\ell w` and
-  :math:`b = W_\ell` are the same two weights at the partition's last
-  observation (equal in ratio, but safe from decays of 0 after it).
-* without it, the weights are renormalised at every observation. The past
-  meets :math:`x_f` with weight :math:`o = D_f w` (the decays up to
-  :math:`x_f`, which include the NaN gap) against :math:`1 - d_f`, giving the
-  block mean :math:`m_B = (o m + (1 - d_f) x_f)/(o + 1 - d_f)`; from then on
-  that block keeps a share :math:`s` of the total weight that depends on the
-  partition alone, so :math:`m' = m_p + s\,(m_B - x_f)`.
-* variance: the same weights, with the weighted mean, variance, Σw and Σw² of
-  the two sets merged as in Chan et al.'s parallel algorithm.
+A partition stays in memory from its read until it is smoothed and the
+chain has walked past it (the carry reads the partition again rather than
+keeping a copy of its values in the summary): with partitions processed in
+order that is about one partition per worker thread. The chain's work per
+partition is the true walk until it meets the guessed one (about
+log(2**-53)/log(β) rows: hundreds for β = 0.94, tens of thousands for
+β = 0.999) plus, with several value columns, ``by`` or ``times``, reading the
+partition's values, groups and decays again.
 
 The result is row-aligned with its input: ``ddf["ema"] = ewma(ddf, ...)``
 adds a column without a shuffle, even with unknown divisions. Selecting
@@ -63,11 +60,6 @@ dask is imported only inside the functions that need it: ``import ewmakit``
 and ``import ewmakit.dask`` work without dask installed. The ``.ewmakit``
 accessor on dask collections is registered as soon as ``dask.dataframe`` is
 imported (or right away if it already is).
-
-References
-----------
-T. F. Chan, G. H. Golub, R. J. LeVeque, "Updating formulae and a pairwise
-algorithm for computing sample variances", 1979.
 """
 
 from __future__ import annotations
@@ -80,13 +72,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import core
+from . import _engine as engine
+from ._checks import check_bool
+from ._inputs import as_float_array
+from .core import halflife_ns, resolve_options
 
 __all__ = ["ewma", "ewmvar", "ewmstd", "register_accessors"]
-
-# Fields of the carried state, per statistic: those of the kernels' state.
-_FIELDS = {"mean": ("mean", "wt", "nobs"), "var": ("mean", "cov", "wt", "wt2", "nobs")}
-_SUMMARY = ("nobs", "first", "x_first", "d_pre", "d_all", "d_first", "d_last", "w_last", "share")
 
 
 def _dask_dataframe():
@@ -108,7 +99,7 @@ class _Plan:
 
     stat: str  # "mean", "var" or "std"
     bias: bool
-    opts: core.Options  # decay=None; per-partition decays come from ``times``
+    opts: engine.Options  # decay=None; per-partition decays come from ``times``
     halflife: object
     times: object  # None, "index" or a column label
     times_kind: str  # "M" (datetimes, int64 ns) or "f" (numbers); "" without times
@@ -149,8 +140,8 @@ def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
     meta = obj._meta
     times = kw.pop("times")
     halflife = kw["halflife"]
-    numeric_only = core._check_bool("numeric_only", numeric_only)
-    bias = core._check_bool("bias", bias)
+    numeric_only = check_bool("numeric_only", numeric_only)
+    bias = check_bool("bias", bias)
     frame = isinstance(obj, dd.DataFrame)
     if not frame and (by is not None or columns is not None):
         given = "by" if by is not None else "columns"
@@ -178,7 +169,7 @@ def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
     empty_times = None
     if times_kind:
         empty_times = np.empty(0, dtype="datetime64[ns]" if times_kind == "M" else np.float64)
-    opts = core.resolve_options(0, times=empty_times, **kw)
+    opts = resolve_options(0, times=empty_times, **kw)
     opts = dataclasses.replace(opts, decay=None)
 
     if by is not None:
@@ -236,18 +227,22 @@ def _is_label(value) -> bool:
 # --------------------------------------------------------------------------- one partition
 
 
-def _values(part, plan: _Plan) -> np.ndarray:
-    """The value columns of a pandas partition as a (T, C) float64 array (NaN for missing)."""
+def _values(part, plan: _Plan, *, check: bool = True) -> np.ndarray:
+    """The value columns of a pandas partition as a (T, C) float64 array (NaN for missing).
+
+    ``check``: raise the error naming the first ±inf (the carry rereads a
+    partition its summary has checked, and skips it).
+    """
     if plan.columns is None or len(plan.columns) == 1:  # one column: a view of the data when it is float64
         one = part if plan.columns is None else part[plan.columns[0]]
         name = "the Series" if plan.columns is None else f"column {plan.columns[0]!r}"
-        x = np.ascontiguousarray(core.as_float_array(one, name), dtype=np.float64)[:, None]
+        x = np.ascontiguousarray(as_float_array(one, name), dtype=np.float64)[:, None]
     else:
         x = np.empty((len(part), len(plan.columns)), dtype=np.float64)
         for j, c in enumerate(plan.columns):
-            x[:, j] = core.as_float_array(part[c], f"column {c!r}")
-    if x.size:
-        k = core._kernels().first_nonfinite(x)
+            x[:, j] = as_float_array(part[c], f"column {c!r}")
+    if check:
+        k = engine.first_nonfinite(x)
         if k >= 0:
             i, j = divmod(k, x.shape[1])
             col = "" if plan.columns is None else f" in column {plan.columns[j]!r}"
@@ -279,16 +274,19 @@ def _times(part, plan: _Plan):
 
 def _halflife_units(plan: _Plan) -> float:
     if plan.times_kind == "M":
-        return core._halflife_ns(plan.halflife)
+        return halflife_ns(plan.halflife)
     return float(plan.halflife)
 
 
 def _decays(t: np.ndarray, plan: _Plan, t_prev, number: int, key) -> np.ndarray:
     """Per-row decay 0.5 ** (Δt/halflife) of a segment, as :func:`ewmakit.core.time_decay` computes it.
 
-    Row 0 gets 1.0 without ``t_prev`` (the first row overall), else the decay
-    from ``t_prev``, the time of the row before the segment. ``number`` and
-    ``key`` (the partition and the group) only go into error messages.
+    Row 0 gets 1.0 without ``t_prev`` (the first row overall, or a guessed
+    walk), else the decay from ``t_prev``, the time of the row before the
+    segment. Each decay is the engine's formula on its own time step (int64
+    nanoseconds or float differences, as in memory), so it is bit for bit the
+    in-memory one. ``number`` and ``key`` (the partition and the group) only
+    go into error messages.
     """
     if t_prev is not None:
         t = np.concatenate([np.asarray([t_prev], dtype=t.dtype), t])
@@ -301,7 +299,7 @@ def _decays(t: np.ndarray, plan: _Plan, t_prev, number: int, key) -> np.ndarray:
     decay = np.empty(len(t), dtype=np.float64)
     if len(t):
         decay[0] = 1.0
-        decay[1:] = core.decay_over(dt, _halflife_units(plan))
+        decay[1:] = engine.decay_over(dt, _halflife_units(plan))
     return decay[1:] if t_prev is not None else decay
 
 
@@ -310,13 +308,15 @@ def _fmt_time(value, plan: _Plan):
 
 
 def _segments(part, plan: _Plan, x: np.ndarray, t):
-    """(key, rows, x, t) per series group; ``rows`` None means all rows (no ``by``)."""
+    """(key, rows, x, t) per series group; ``rows`` None means all rows (no ``by``).
+
+    Deterministic: the summary, the carry and the smoothing of a partition
+    see the same groups in the same order.
+    """
     if plan.by is None:
         return [(0, None, x, t)]
-    from . import _scan
-
     codes, uniques = pd.factorize(part[plan.by], sort=False)  # missing keys get -1 and are left out
-    order, bounds = _scan.group_order(np.asarray(codes, dtype=np.int64), len(uniques))
+    order, bounds = engine.group_order(np.asarray(codes, dtype=np.int64), len(uniques))
     out = []
     for g in range(len(uniques)):
         rows = order[bounds[g]:bounds[g + 1]]
@@ -324,99 +324,82 @@ def _segments(part, plan: _Plan, x: np.ndarray, t):
     return out
 
 
-def _options(plan: _Plan, decay) -> core.Options:
+def _keys(segs, plan: _Plan):
+    return pd.Index([sg[0] for sg in segs]) if plan.by is not None else None
+
+
+def _options(plan: _Plan, decay) -> engine.Options:
     return plan.opts if decay is None else dataclasses.replace(plan.opts, decay=decay)
 
 
-def _fresh_state(plan: _Plan, n: int):
-    """Kernel state before any observation, started at the first one (init="first")."""
-    nan = np.full(n, np.nan)
-    if plan.kind == "mean":
-        return nan, np.ones(n), np.zeros(n, dtype=np.int64)
-    return nan, nan.copy(), np.zeros(n), np.ones(n), np.ones(n), np.ones(n), np.zeros(n, dtype=np.int64)
+def _guess_options(plan: _Plan, ts, number: int, key) -> engine.Options:
+    """The options of a segment's guessed walk: with ``times``, its decays with row 0's given 1.
 
-
-def _run(x: np.ndarray, plan: _Plan, opts: core.Options, state) -> np.ndarray:
-    """The real kernel on ``x`` from ``state`` (updated in place), as :mod:`ewmakit.core` runs it."""
-    if plan.kind == "mean":
-        return core.run_mean(x, opts, state)
-    out = np.empty(x.shape, dtype=np.float64)
-    if x.size:
-        decay, timed = core._decay_arg(opts)
-        core._kernels().ewm_cov(x, x, out, opts.beta, decay, timed, opts.adjust, opts.ignore_na, opts.minp,
-                                plan.bias, *state, True, plan.stat == "std")  # std: the kernel takes the root
-    return out
-
-
-_BLOCK = 1 << 16  # values per block when only the final state is wanted
-
-
-def _run_state_only(x: np.ndarray, plan: _Plan, opts: core.Options, state) -> None:
-    """Advance ``state`` over ``x`` with the real kernel, in blocks of rows: no output as big as ``x``.
-
-    The kernels give the same state for any chunking (that is how they stream).
+    The summary and the carry both use these (the carry's walk beside the
+    guessed one must be the guessed walk itself, bit for bit).
     """
-    step = max(1, _BLOCK // max(1, x.shape[1]))
-    for a in range(0, x.shape[0], step):
-        b = min(a + step, x.shape[0])
-        block_opts = opts if opts.decay is None else dataclasses.replace(opts, decay=opts.decay[a:b])
-        _run(x[a:b], plan, block_opts, state)
+    return _options(plan, None if ts is None else _decays(ts, plan, None, number, key))
 
 
-def _state_fields(plan: _Plan, state) -> dict:
-    """Kernel state tuple -> named fields (see ``_FIELDS``)."""
+def _state_type(plan: _Plan):
+    return engine.MeanState if plan.kind == "mean" else engine.CovState
+
+
+def _start_states(plan: _Plan, groups: int):
+    """The engine's state of ``groups`` groups before any row: each field a (groups, C) array.
+
+    The start value (``init``, NaN for "first") and no observation, as
+    :meth:`ewmakit._engine.MeanState.fresh` (or ``CovState.fresh``) gives it.
+    """
+    C = plan.width
+    fresh = _state_type(plan).fresh(C, engine.start_values(plan.opts, C))
+    return type(fresh)(*(np.tile(field, (groups, 1)) for field in fresh))
+
+
+def _row(states, g: int):
+    """Group ``g``'s state: views of row ``g`` of every field, which the engine updates in place."""
+    return type(states)(*(field[g] for field in states))
+
+
+def _run(x: np.ndarray, plan: _Plan, opts: engine.Options, state) -> np.ndarray:
+    """The engine on ``x`` from ``state`` (updated in place), as :func:`ewmakit.ewma` & co. run it."""
     if plan.kind == "mean":
-        mean, wt, nobs = state
-        return {"mean": mean, "wt": wt, "nobs": nobs}
-    mean, _, cov, wt, wt2, _, nobs = state
-    return {"mean": mean, "cov": cov, "wt": wt, "wt2": wt2, "nobs": nobs}
+        return engine.run_mean(x, opts, state)
+    return engine.run_cov(x, x, opts, bias=plan.bias, root=plan.stat == "std", state=state)  # std: rooted
 
 
-def _kernel_state(plan: _Plan, fields: dict):
-    """Named fields -> a fresh kernel state tuple (new arrays)."""
-    mean = np.array(fields["mean"], dtype=np.float64)
-    wt = np.array(fields["wt"], dtype=np.float64)
-    nobs = np.array(fields["nobs"], dtype=np.int64)
-    if plan.kind == "mean":
-        return mean, wt, nobs
-    # the covariance kernel keeps sum_wt == old_wt: both are the total weight
-    return mean, mean.copy(), np.array(fields["cov"], dtype=np.float64), wt, \
-        np.array(fields["wt2"], dtype=np.float64), wt.copy(), nobs
+@dataclasses.dataclass(frozen=True)
+class _Summary:
+    """Step 1's result for one partition: per group segment, the walk from a guessed state.
+
+    ``keys``: the groups, in the order of their segments (None without
+    ``by``); ``guesses``: one :class:`ewmakit._engine.Guess` per segment (a
+    few numbers per column: the guessed start, the end, the observations);
+    ``t_first``/``t_last``: each segment's first and last time (None without
+    ``times``). Small: nothing in it grows with the partition's rows.
+    """
+
+    keys: pd.Index | None
+    guesses: tuple
+    t_first: np.ndarray | None
+    t_last: np.ndarray | None
 
 
-def _summarise(part, plan: _Plan, number: int) -> dict | None:
-    """Step 1: what partition ``number`` does to any incoming state (see the module docstring)."""
-    from . import _scan
-
+def _summarise(part, plan: _Plan, number: int) -> _Summary | None:
+    """Step 1: walk each series of partition ``number`` from a guessed state (None if it is empty)."""
     if len(part) == 0:
         return None
     x = _values(part, plan)
     t = _times(part, plan)
     segs = _segments(part, plan, x, t)
-    G, C = len(segs), x.shape[1]
-    out = {name: np.empty((G, C), dtype=np.int64 if name in ("nobs", "first") else np.float64)
-           for name in _SUMMARY}
-    fresh = {name: np.empty((G, C), dtype=np.int64 if name == "nobs" else np.float64) for name in _FIELDS[plan.kind]}
-    t_first = np.empty(G, dtype=t.dtype) if t is not None else None
-    t_last = np.empty(G, dtype=t.dtype) if t is not None else None
-    for g, (_, _, xs, ts) in enumerate(segs):
-        xs = np.ascontiguousarray(xs)
-        decay = None
-        if ts is not None:
-            decay = _decays(ts, plan, None, number, segs[g][0])
-            t_first[g], t_last[g] = ts[0], ts[-1]
-        opts = _options(plan, decay)
-        row = [np.empty(C, dtype=out[name].dtype) for name in _SUMMARY]
-        decay_arg, timed = core._decay_arg(opts)
-        _scan.chunk_summary(xs, decay_arg, timed, opts.beta, opts.adjust, opts.ignore_na, *row)
-        for name, value in zip(_SUMMARY, row):
-            out[name][g] = value
-        state = _fresh_state(plan, C)
-        _run_state_only(xs, plan, opts, state)
-        for name, value in _state_fields(plan, state).items():
-            fresh[name][g] = value
-    keys = pd.Index([s[0] for s in segs]) if plan.by is not None else None
-    return {"keys": keys, "summary": out, "fresh": fresh, "t_first": t_first, "t_last": t_last}
+    kind = "mean" if plan.kind == "mean" else "cov"
+    guesses = tuple(engine.guess_run(xs, _guess_options(plan, ts, number, key), kind=kind)
+                    for key, _, xs, ts in segs)
+    t_first = t_last = None
+    if t is not None:
+        t_first = np.array([sg[3][0] for sg in segs], dtype=t.dtype)
+        t_last = np.array([sg[3][-1] for sg in segs], dtype=t.dtype)
+    return _Summary(_keys(segs, plan), guesses, t_first, t_last)
 
 
 def _smooth(part, carry: "_Carry", plan: _Plan, number: int):
@@ -428,16 +411,15 @@ def _smooth(part, carry: "_Carry", plan: _Plan, number: int):
     else:
         segs = _segments(part, plan, x, t)
         out = np.full(x.shape, np.nan) if plan.by is not None else None
-        keys = None if plan.by is None else pd.Index([sg[0] for sg in segs])
-        fields, t_prev, has_prev = carry.lookup(keys, plan)
+        keys = _keys(segs, plan)
+        states, t_prev, has_prev = carry.lookup(keys, plan)
         if plan.timed:
             _check_order(np.array([sg[3][0] for sg in segs]), t_prev, has_prev, keys, number, plan)
-        for g, (_, rows, xs, ts) in enumerate(segs):
+        for g, (key, rows, xs, ts) in enumerate(segs):
             decay = None
             if ts is not None:
-                decay = _decays(ts, plan, t_prev[g] if has_prev[g] else None, number, segs[g][0])
-            state = _kernel_state(plan, {name: value[g] for name, value in fields.items()})
-            res = _run(np.ascontiguousarray(xs), plan, _options(plan, decay), state)
+                decay = _decays(ts, plan, t_prev[g] if has_prev[g] else None, number, key)
+            res = _run(xs, plan, _options(plan, decay), _row(states, g))
             if rows is None:
                 out = res
             else:
@@ -459,102 +441,18 @@ def _wrap(out: np.ndarray, index, plan: _Plan):
 # --------------------------------------------------------------------------- scan
 
 
-def _weighted_mean(m, x, old_weight, new_weight):
-    """(old·m + new·x)/(old + new), exactly ``m`` where x == m: the kernels' update, vectorised."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(m == x, m, (old_weight * m + new_weight * x) / (old_weight + new_weight))
-
-
-def _compose(s: dict, fresh: dict, z: dict, d0: np.ndarray, plan: _Plan) -> dict:
-    """The state after a chunk with summary ``z``/``fresh``, from the incoming state ``s``.
-
-    All arrays are (G, C); ``d0`` is the decay of the chunk's row 0 (G, 1).
-    """
-    adjust, ignore_na = plan.opts.adjust, plan.opts.ignore_na
-    has = z["nobs"] > 0
-    started = s["nobs"] > 0
-    start_value = (s["nobs"] == 0) & ~np.isnan(s["mean"])  # init=<value>: a pseudo-observation of weight 1
-    row0 = (z["first"] == 0) | (not ignore_na)  # does row 0 decay the past?
-    d0_factor = np.where(row0, d0, 1.0)
-    d_all = z["d_all"] * d0_factor
-    d_pre = z["d_pre"] * d0_factor
-    d_first = np.where(z["first"] == 0, d0, z["d_first"])
-    out = {k: v.copy() for k, v in s.items()}
-
-    # no observation in the chunk: a started state only decays
-    quiet = ~has & started
-    out["wt"] = np.where(quiet, s["wt"] * d_all, out["wt"])
-    if plan.kind == "var":
-        out["wt2"] = np.where(quiet, s["wt2"] * (d_all * d_all), out["wt2"])  # the kernel's order
-
-    # nothing before the chunk: the chunk's own fresh run
-    new = has & ~started & ~start_value
-    for k in out:
-        out[k] = np.where(new, fresh[k], out[k])
-
-    cont = has & (started | start_value)
-    if not cont.any():
-        return out
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if adjust:
-            # merge two weighted sets, the past and the chunk, as they stand at the chunk's last
-            # observation (weights W_in·D_last and W_last >= 1); later decays scale both alike
-            a = s["wt"] * z["d_last"] * d0_factor
-            b = z["w_last"]
-            mean = _weighted_mean(s["mean"], fresh["mean"], a, b)
-            res = {"mean": mean, "wt": s["wt"] * d_all + fresh["wt"]}
-            if plan.kind == "var":
-                delta = s["mean"] - fresh["mean"]
-                tot = a + b
-                res["cov"] = (a * s["cov"] + b * fresh["cov"]) / tot + a * b * (delta / tot) ** 2
-                res["wt2"] = s["wt2"] * (d_all * d_all) + fresh["wt2"]
-        else:
-            # the past meets the chunk's first observation x_f: weights ow against nw, then renormalised
-            ow = np.where(started, s["wt"] * d_pre, d_first)
-            nw = 1.0 - d_first
-            x_f = z["x_first"]
-            m_block = _weighted_mean(s["mean"], x_f, ow, nw)
-            # that block keeps a share of the total weight (1 at the last observation); the fresh run had
-            # x_f alone in it: replace x_f by the block
-            share = z["share"]
-            delta = m_block - x_f
-            res = {"mean": fresh["mean"] + share * delta, "wt": fresh["wt"].copy()}
-            if plan.kind == "var":
-                tot = ow + nw
-                c_block = (ow * (s["cov"] + (s["mean"] - m_block) ** 2) + nw * (x_f - m_block) ** 2) / tot
-                decayed_wt2 = np.where(started, s["wt2"] * (d_pre * d_pre), d_first * d_first)
-                wt2_block = (decayed_wt2 + nw * nw) / (tot * tot)
-                res["cov"] = fresh["cov"] + share * (c_block + (1.0 - share) * delta * delta
-                                                     + 2.0 * delta * (x_f - fresh["mean"]))
-                a_end = share * fresh["wt"]  # the block's weight at the end of the chunk
-                res["wt2"] = fresh["wt2"] + a_end * a_end * (wt2_block - 1.0)
-    res["nobs"] = s["nobs"] + z["nobs"]
-    for k in out:
-        out[k] = np.where(cont, res[k], out[k])
-    return out
-
-
-def _start_fields(plan: _Plan, G: int) -> dict:
-    """The state of ``G`` groups before any row: the start value (init), weight 1, no observation."""
-    C = plan.width
-    start = core._init_column(plan.opts, C)
-    fields = {"mean": np.tile(start, (G, 1)), "wt": np.ones((G, C)), "nobs": np.zeros((G, C), dtype=np.int64)}
-    if plan.kind == "var":
-        fields.update(cov=np.zeros((G, C)), wt2=np.ones((G, C)))
-    return fields
-
-
 @dataclasses.dataclass(frozen=True)
 class _Carry:
     """The state after some partitions, for every group seen so far (one group without ``by``).
 
-    ``fields`` hold the kernels' state, (groups, columns); ``t_last`` the time
-    of each group's last row (int64 ns or float), valid where ``has_prev``.
-    Never mutated: :func:`_advance` returns a new one.
+    ``states``: the engine's :class:`~ewmakit._engine.MeanState` or
+    :class:`~ewmakit._engine.CovState`, each field (groups, columns);
+    ``t_last``: the time of each group's last row (int64 ns or float), valid
+    where ``has_prev``. Never mutated: :func:`_advance` returns a new one.
     """
 
     keys: pd.Index | None
-    fields: dict
+    states: tuple
     t_last: np.ndarray
     has_prev: np.ndarray
 
@@ -563,7 +461,7 @@ class _Carry:
         G = 1 if plan.by is None else 0
         t_dtype = np.int64 if plan.times_kind == "M" else np.float64
         keys = None if plan.by is None else pd.Index([])
-        return cls(keys, _start_fields(plan, G), np.zeros(G, dtype=t_dtype), np.zeros(G, dtype=bool))
+        return cls(keys, _start_states(plan, G), np.zeros(G, dtype=t_dtype), np.zeros(G, dtype=bool))
 
     def positions(self, keys) -> np.ndarray:
         """Rows of ``keys`` in this carry, -1 for groups not seen yet."""
@@ -572,17 +470,17 @@ class _Carry:
         return self.keys.get_indexer(keys) if len(self.keys) else np.full(len(keys), -1, dtype=np.int64)
 
     def lookup(self, keys, plan: _Plan):
-        """The incoming state of ``keys`` (groups not seen yet start fresh): fields, t_prev, has_prev."""
+        """The incoming state of ``keys`` (new arrays; groups not seen yet start fresh): states, t_prev, has_prev."""
         pos = self.positions(keys)
         known = pos >= 0
-        fields = _start_fields(plan, len(pos))
-        for name, value in fields.items():
-            value[known] = self.fields[name][pos[known]]
+        states = _start_states(plan, len(pos))
+        for field, carried in zip(states, self.states):
+            field[known] = carried[pos[known]]
         t_prev = np.zeros(len(pos), dtype=self.t_last.dtype)
         t_prev[known] = self.t_last[pos[known]]
         has_prev = np.zeros(len(pos), dtype=bool)
         has_prev[known] = self.has_prev[pos[known]]
-        return fields, t_prev, has_prev
+        return states, t_prev, has_prev
 
 
 def _check_order(t_first, t_prev, has_prev, keys, number: int, plan: _Plan) -> None:
@@ -597,42 +495,59 @@ def _check_order(t_first, t_prev, has_prev, keys, number: int, plan: _Plan) -> N
         )
 
 
-def _advance(carry: _Carry, z: dict | None, plan: _Plan, number: int) -> _Carry:
-    """Step 2: the carry after partition ``number``, whose summary is ``z`` (None if it is empty)."""
+def _advance(carry: _Carry, part, z: _Summary | None, plan: _Plan, number: int) -> _Carry:
+    """Step 2: the carry after partition ``number`` (``part``), whose summary is ``z`` (None if it is empty).
+
+    The engine walks each segment from its true incoming state beside the
+    guessed walk until the two agree, then takes the guessed walk's end
+    (:func:`ewmakit._engine.continue_run`). The segments' values are read
+    again from the partition rather than kept in the summary: this costs no
+    memory (the partition is held anyway until it is smoothed, which needs
+    this carry's predecessor; it is now held until this link too, the next
+    one), but it redoes the partition's preparation (its value columns, with
+    ``by`` its groups, with ``times`` its decays) in the sequential chain:
+    nothing to do for one float64 column (a view of the data), one pass over
+    the partition otherwise. Keeping the values in the summaries instead
+    would hold a second copy of every partition whose carry is not known yet.
+    """
     if z is None:
         return carry
-    s, t_prev, prev = carry.lookup(z["keys"], plan)
+    x = _values(part, plan, check=False)  # checked by the summary
+    t = _times(part, plan)
+    segs = _segments(part, plan, x, t)
+    if len(segs) != len(z.guesses):  # pragma: no cover - the same partition gives the same groups
+        raise RuntimeError(f"partition {number} changed between its summary and its carry")
+    states, t_prev, has_prev = carry.lookup(z.keys, plan)
     if plan.timed:
-        _check_order(z["t_first"], t_prev, prev, z["keys"], number, plan)
-        with np.errstate(over="ignore"):
-            dt = (z["t_first"] - t_prev).astype(np.float64)
-            d0 = np.where(prev, core.decay_over(dt, _halflife_units(plan)), 1.0)[:, None]
-    else:
-        d0 = np.full((len(t_prev), 1), plan.opts.beta)
-    new = _compose(s, z["fresh"], z["summary"], d0, plan)
-    t_new = z["t_last"] if plan.timed else t_prev
+        _check_order(z.t_first, t_prev, has_prev, z.keys, number, plan)
+    for g, ((key, _, xs, ts), guess) in enumerate(zip(segs, z.guesses)):
+        d0 = 1.0  # the true decay of the segment's row 0: from the group's previous row, or none
+        if ts is not None and has_prev[g]:
+            d0 = float(_decays(ts[:1], plan, t_prev[g], number, key)[0])
+        engine.continue_run(xs, _guess_options(plan, ts, number, key), _row(states, g), guess, d0=d0)
+    t_new = z.t_last if plan.timed else t_prev
     if plan.by is None:
-        return _Carry(None, new, t_new, np.ones(1, dtype=bool))
+        return _Carry(None, states, t_new, np.ones(1, dtype=bool))
     # groups seen before keep their place; new ones are appended
-    pos = carry.positions(z["keys"])
+    pos = carry.positions(z.keys)
     fresh_keys = pos < 0
     if not len(carry.keys):
-        keys = z["keys"]  # (keeps the keys' dtype)
+        keys = z.keys  # (keeps the keys' dtype)
     else:
-        keys = carry.keys.append(z["keys"][fresh_keys]) if fresh_keys.any() else carry.keys
-    G = len(keys)
-    pos = np.where(fresh_keys, len(carry.keys) + np.cumsum(fresh_keys) - 1, pos)
-    fields = _start_fields(plan, G)
-    for name, value in fields.items():
-        value[:len(carry.keys)] = carry.fields[name]
-        value[pos] = new[name]
+        keys = carry.keys.append(z.keys[fresh_keys]) if fresh_keys.any() else carry.keys
+    G, before = len(keys), len(carry.keys)
+    pos = np.where(fresh_keys, before + np.cumsum(fresh_keys) - 1, pos)
+    merged = _start_states(plan, G)
+    for field, old, new in zip(merged, carry.states, states):
+        field[:before] = old
+        field[pos] = new
     t_last = np.zeros(G, dtype=carry.t_last.dtype)
-    t_last[:len(carry.keys)] = carry.t_last
+    t_last[:before] = carry.t_last
     t_last[pos] = t_new
     has_prev = np.zeros(G, dtype=bool)
-    has_prev[:len(carry.keys)] = carry.has_prev
+    has_prev[:before] = carry.has_prev
     has_prev[pos] = True
-    return _Carry(keys, fields, t_last, has_prev)
+    return _Carry(keys, merged, t_last, has_prev)
 
 
 # --------------------------------------------------------------------------- driver
@@ -689,8 +604,8 @@ def _scan_expr_class():
                 if i == 0:
                     dsk[(carry, 0)] = DataNode((carry, 0), _Carry.start(plan))
                 else:
-                    dsk[(carry, i)] = Task((carry, i), _advance, TaskRef((carry, i - 1)), TaskRef((summary, i - 1)),
-                                           plan, i - 1)
+                    dsk[(carry, i)] = Task((carry, i), _advance, TaskRef((carry, i - 1)),
+                                           TaskRef((frame._name, i - 1)), TaskRef((summary, i - 1)), plan, i - 1)
                 dsk[(self._name, i)] = Task((self._name, i), _smooth, TaskRef((frame._name, i)), TaskRef((carry, i)),
                                             plan, i)
             return dsk
@@ -761,9 +676,9 @@ def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, half
 
         v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t
 
-    The same result as :func:`ewmakit.ewma` on the whole data in memory (to
-    rounding, NaN for NaN), by carry propagation between partitions (see the
-    module docstring).
+    Bit for bit the result of :func:`ewmakit.ewma` on the whole data in
+    memory (per group with ``by``), by carry propagation between partitions
+    (see the module docstring).
 
     Parameters
     ----------
@@ -831,8 +746,9 @@ def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, ha
         \sigma^2_t = \frac{\sum_k w_k (x_k - \bar x_t)^2}{\sum_k w_k}
         \cdot \frac{(\sum_k w_k)^2}{(\sum_k w_k)^2 - \sum_k w_k^2}
 
-    The same result as :func:`ewmakit.ewmvar` in memory; the carried state is
-    the weighted mean, variance, Σw and Σw² of the past.
+    Bit for bit the result of :func:`ewmakit.ewmvar` in memory; the carried
+    state is the engine's: the weighted mean, the co-moment, Σw and Σw² of the
+    past.
 
     Parameters
     ----------

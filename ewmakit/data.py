@@ -40,6 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._env import env_flag
+
 __all__ = [
     "DataError",
     "download",
@@ -758,15 +760,6 @@ def _dates(start, end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     return start_ts, end_ts
 
 
-def _env_flag(name: str) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    if value in ("1", "true", "yes", "on"):
-        return True
-    raise ValueError(f"{name} must be 1/true/yes/on or 0/false/no/off, got {os.environ[name]!r}")
-
-
 def _today() -> pd.Timestamp:
     return pd.Timestamp.now().normalize()
 
@@ -1070,7 +1063,7 @@ def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, 
     if not isinstance(auto_adjust, bool):
         raise ValueError(f"auto_adjust must be True or False, got {auto_adjust!r}")
     start_ts, end_ts = _dates(start, end)
-    offline = bool(offline) or _env_flag("EWMAKIT_OFFLINE")
+    offline = bool(offline) or env_flag("EWMAKIT_OFFLINE")
     folder = cache_folder(cache_dir)
     show = (sys.stderr.isatty() if progress is None else bool(progress)) and len(names) > 1
     tick = _progress(len(names), show)

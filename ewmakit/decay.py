@@ -29,7 +29,8 @@ spec                   β                           elsewhere called
 from __future__ import annotations
 
 import math
-import numbers
+
+from ._checks import check_unit, is_real, real
 
 __all__ = [
     "alpha_from_window",
@@ -43,42 +44,11 @@ __all__ = [
 ]
 
 
-def is_real(value) -> bool:
-    """Whether ``value`` is a real number: not a bool, not a numpy datetime/timedelta.
-
-    numpy registers ``timedelta64`` (and ``datetime64``) as integers, so
-    ``numbers.Real`` alone would read ``np.timedelta64(2, "ns")`` as 2.
-    """
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and type(value).__name__ not in ("timedelta64", "datetime64"))
-
-
-def _real(name: str, value) -> float:
-    """Return ``value`` as a float, or raise naming ``name``.
-
-    Booleans are refused: ``beta=True`` is a typo, not 1.0.
-    """
-    if not is_real(value):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    try:
-        return float(value)
-    except OverflowError:  # an integer beyond the floats: as large as a float gets, for the range checks
-        return math.inf if value > 0 else -math.inf
-
-
 def _below_one(b: float, name: str, value, formula: str, limit: str) -> float:
     """``b``, or a ValueError naming the spec when it rounded to β = 1.0 (an average that never moves)."""
     if b >= 1.0:
         raise ValueError(f"{name}={value!r} gives beta = {formula}, which rounds to 1.0 in double precision "
                          f"(an average that never moves); {name} must be {limit}")
-    return b
-
-
-def check_beta(beta, name: str = "beta") -> float:
-    """Validate a β: a real number in [0, 1). Returns it as a float."""
-    b = _real(name, beta)
-    if not (0.0 <= b < 1.0):  # also False for NaN
-        raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
     return b
 
 
@@ -105,7 +75,7 @@ def alpha_from_window(n) -> float:
     >>> alpha_from_window(20)
     0.09523809523809523
     """
-    w = _real("window", n)
+    w = real("window", n)
     if not (1.0 <= w < math.inf):
         raise ValueError(f"window must be in [1, inf), got {n!r}")
     return 2.0 / (w + 1.0)
@@ -165,7 +135,7 @@ def window_from_beta(beta) -> float:
     >>> round(window_from_beta(0.9), 6)
     19.0
     """
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     return (1.0 + b) / (1.0 - b)
 
 
@@ -184,7 +154,7 @@ def beta_from_halflife(h) -> float:
     >>> round(beta_from_halflife(10) ** 10, 12)
     0.5
     """
-    v = _real("halflife", h)
+    v = real("halflife", h)
     if not (0.0 < v < math.inf):
         raise ValueError(f"halflife must be in (0, inf), got {h!r}")
     return _below_one(0.5 ** (1.0 / v), "halflife", h, "0.5 ** (1/h)", "below 1.2e16")
@@ -205,7 +175,7 @@ def halflife_from_beta(beta) -> float:
     >>> round(halflife_from_beta(0.94), 2)
     11.2
     """
-    b = _real("beta", beta)
+    b = real("beta", beta)
     if not (0.0 < b < 1.0):
         raise ValueError(f"beta must be in (0, 1) for a half-life, got {beta!r}")
     return math.log(0.5) / math.log(b)
@@ -219,7 +189,7 @@ def beta_from_com(c) -> float:
     >>> beta_from_com(9)
     0.9
     """
-    v = _real("com", c)
+    v = real("com", c)
     if not (0.0 <= v < math.inf):
         raise ValueError(f"com must be in [0, inf), got {c!r}")
     return _below_one(v / (1.0 + v), "com", c, "c/(1+c)", "below 9e15")
@@ -237,7 +207,7 @@ def effective_window(beta) -> float:
     >>> round(effective_window(0.9), 6)
     10.0
     """
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     return 1.0 / (1.0 - b)
 
 
@@ -290,9 +260,9 @@ def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None)
         raise ValueError(f"give exactly one decay: beta, alpha, window, halflife or com; got {names}")
     (name, value), = given.items()
     if name == "beta":
-        return check_beta(value)
+        return check_unit("beta", value)
     if name == "alpha":
-        a = _real("alpha", value)
+        a = real("alpha", value)
         if not (0.0 < a <= 1.0):
             raise ValueError(f"alpha must be in (0, 1], got {value!r}")
         return _below_one(1.0 - a, "alpha", value, "1 - alpha", "at least 5.6e-17")

@@ -25,9 +25,12 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from . import core
+from . import _engine as engine
+from ._checks import check_unit
+from ._engine import MeanState
 from ._frames import Unwrapped, same_index
-from .decay import beta_from_window, check_beta
+from .core import resolve_options
+from .decay import beta_from_window
 
 __all__ = ["ema", "macd", "rsi", "atr", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns"]
 
@@ -46,8 +49,8 @@ def _check_seed(seed) -> str:
     return seed
 
 
-def _plain(beta: float, init="first", ignore_na=False) -> core.Options:
-    return core.resolve_options(0, beta, init=init, ignore_na=ignore_na)
+def _plain(beta: float, init="first", ignore_na=False) -> engine.Options:
+    return resolve_options(0, beta, init=init, ignore_na=ignore_na)
 
 
 def _sma_seed(prefix, T: int, n: int):
@@ -75,7 +78,7 @@ def _sma_seed(prefix, T: int, n: int):
     if P:
         sums = np.nancumsum(head, axis=0)
         seeds = np.where(ready, sums[np.minimum(seed_row, P - 1), np.arange(N)] / n, 0.0)
-    state = (seeds.astype(np.float64), np.ones(N), np.where(ready, n, 0).astype(np.int64))
+    state = MeanState(seeds.astype(np.float64), np.ones(N), np.where(ready, n, 0).astype(np.int64))
     return state, (seed_row + 1).astype(np.int64), seed_row, seeds, ready
 
 
@@ -87,29 +90,20 @@ def _sma_seeded(values: np.ndarray, beta: float, n: int) -> np.ndarray:
     """
     def prefix(P):
         if np.isinf(values[:P]).any():
-            core._check_finite(values, "x")
+            engine.check_finite(values, "x")
         return values[:P]
 
     state, first_row, seed_row, seeds, ready = _sma_seed(prefix, values.shape[0], n)
-    out = core.run_mean(values, _plain(beta), state, first_row=first_row)
+    out = engine.run_mean(values, _plain(beta), state, first_row=first_row)
     cols = np.flatnonzero(ready)
     out[seed_row[cols], cols] = seeds[cols]
     return out
 
 
-def _parts(N: int) -> int:
-    threads = core._threads()
-    return threads if N >= 256 * threads else 1
-
-
-def _fresh_state(N: int):
-    return np.full(N, np.nan), np.ones(N), np.zeros(N, dtype=np.int64)
-
-
 def _smooth(values, beta, n, seed):
     if seed == "sma":
         return _sma_seeded(values, beta, n)
-    return core.run_mean(values, _plain(beta))
+    return engine.run_mean(values, _plain(beta))
 
 
 def ema(x, window, *, seed="sma"):
@@ -201,37 +195,22 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
     return u.wrap_block(_macd(u.values, fast, slow, signal, seed), ("macd", "signal", "hist"))
 
 
-def _finance_kernels():
-    # numba is imported on first use, so ``import ewmakit`` stays fast (as core._kernels)
-    from . import _finance_kernels
-
-    return _finance_kernels
-
-
 def _macd(v, fast, slow, signal, seed):
     """Line, signal and histogram side by side in one (T, 3N) block.
 
-    The fused kernel (:mod:`ewmakit._finance_kernels`, one pass) gives, bit for
+    The fused kernel (:func:`ewmakit._engine.macd`, one pass) gives, bit for
     bit, the composition it replaces: ``_smooth`` fast minus ``_smooth`` slow,
     ``_smooth`` of that line, and the difference (same EMA arithmetic, same
     seeds). One long series still takes that composition, whose EMAs then run
     on the multi-lane 1-D kernel.
     """
     T, N = v.shape
-    if N == 1 and T >= core._LONG:  # one long series: three passes of the multi-lane 1-D EMA kernel are faster
+    if engine.config.is_long(T, N):  # one long series: three passes of the multi-lane 1-D EMA kernel are faster
         line = _smooth(v, beta_from_window(fast), fast, seed) - _smooth(v, beta_from_window(slow), slow, seed)
         sig = _smooth(line, beta_from_window(signal), signal, seed)
         return np.concatenate([line, sig, line - sig], axis=1)
-    out = np.empty((T, 3 * N))
-    if T and N:
-        k = _finance_kernels()
-        args = (core.row_major(v), out, np.array([beta_from_window(n) for n in (fast, slow, signal)]),
-                np.array([fast, slow, signal], dtype=np.int64), seed == "sma")
-        parts = _parts(N)  # one range: in this thread (a parallel launch would wake the pool for nothing)
-        ninf = k.macd_panel(*args, parts) if parts > 1 else k._macd_cols(*args, 0, N)
-        if ninf:  # the line overflowed to ±inf: smoothing it alone would have refused it
-            core._check_finite(out[:, :N], "x")
-    return out
+    # a ±inf on the line (it overflowed): the error smoothing the line alone would give
+    return engine.macd(v, [beta_from_window(n) for n in (fast, slow, signal)], [fast, slow, signal], seed == "sma")
 
 
 def rsi(close, window=14, *, seed="sma"):
@@ -265,13 +244,13 @@ def rsi(close, window=14, *, seed="sma"):
     n = _check_window(window)
     seed = _check_seed(seed)
     u = Unwrapped(close, "close", check=False)  # the kernel counts ±inf closes on its way
-    return u.wrap(_rsi(u.values, n, seed, u.check))
+    return u.wrap(_rsi(u.values, n, seed, ((u.values, "close"),)))
 
 
-def _rsi(v, n, seed, check):
+def _rsi(v, n, seed, sources):
     """Wilder's RSI through the fused kernel: gains and losses smoothed in cache-sized row blocks."""
     T, N = v.shape
-    v = core.row_major(v)  # a DataFrame's column-major block, transposed in parallel
+    v = engine.row_major(v)  # a DataFrame's column-major block, transposed in parallel
     if seed == "sma":
         def prefix(P):
             d = np.full((P, N), np.nan)
@@ -281,10 +260,8 @@ def _rsi(v, n, seed, check):
         state, first_row, seed_row, seeds, ready = _sma_seed(prefix, T, n)
         first_row = np.ascontiguousarray(first_row[:N])  # gains and losses miss the same rows
     else:
-        state, first_row = _fresh_state(2 * N), np.zeros(N, dtype=np.int64)
-    out = np.empty((T, N))
-    if T and core._kernels().rsi_panel(v, out, 1.0 - 1.0 / n, *state, first_row, _parts(N)):
-        check()  # raises: a close is ±inf
+        state, first_row = MeanState.fresh(2 * N), np.zeros(N, dtype=np.int64)
+    out = engine.rsi(v, 1.0 - 1.0 / n, state, first_row, sources=sources)  # raises: a close is ±inf
     if seed == "sma":
         cols = np.flatnonzero(ready[:N])
         g, total = seeds[cols], seeds[cols] + seeds[N + cols]
@@ -342,13 +319,14 @@ def atr(high, low=None, close=None, window=14, *, seed="sma"):
     if not (uh.values.shape == ul.values.shape == uc.values.shape):
         raise ValueError(f"high, low and close must have one shape, got {uh.values.shape}, {ul.values.shape}, "
                          f"{uc.values.shape}")
-    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed, (uh.check, ul.check, uc.check)))
+    sources = ((uh.values, "high"), (ul.values, "low"), (uc.values, "close"))
+    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed, sources))
 
 
-def _atr(h, lo, c, n, seed, checks):
+def _atr(h, lo, c, n, seed, sources):
     """Wilder's ATR through the fused kernel: the true range smoothed in cache-sized row blocks."""
     T, N = c.shape
-    h, lo, c = (core.row_major(a) for a in (h, lo, c))
+    h, lo, c = (engine.row_major(a) for a in (h, lo, c))
     if seed == "sma":
         def prefix(P):
             tr = np.full((P, N), np.nan)
@@ -359,11 +337,8 @@ def _atr(h, lo, c, n, seed, checks):
 
         state, first_row, seed_row, seeds, ready = _sma_seed(prefix, T, n)
     else:
-        state, first_row = _fresh_state(N), np.zeros(N, dtype=np.int64)
-    out = np.empty((T, N))
-    if T and core._kernels().atr_panel(h, lo, c, out, 1.0 - 1.0 / n, seed == "first", *state, first_row, _parts(N)):
-        for check in checks:
-            check()  # raises: a price is ±inf
+        state, first_row = MeanState.fresh(N), np.zeros(N, dtype=np.int64)
+    out = engine.atr(h, lo, c, 1.0 - 1.0 / n, seed == "first", state, first_row, sources=sources)  # raises on ±inf
     if seed == "sma":
         cols = np.flatnonzero(ready)
         out[seed_row[cols], cols] = seeds[cols]
@@ -441,14 +416,14 @@ def volatility(returns, beta=0.94, *, annualize=None):
     >>> volatility([0.01, -0.02, 0.015], 0.94).round(5)
     array([0.01546, 0.01519, 0.01552])
     """
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     if annualize is not None and (isinstance(annualize, bool) or not isinstance(annualize, numbers.Real)
                                   or not 0 < annualize < np.inf):
         raise ValueError(f"annualize must be a number of periods per year > 0, got {annualize!r}")
     u = Unwrapped(returns, "returns")
     r2 = u.values * u.values
     start = _backcast(r2)
-    v = core.run_mean(r2, _plain(b, init=start))
+    v = engine.run_mean(r2, _plain(b, init=start))
     var = np.full_like(v, np.nan)
     var[1:] = v[:-1]
     obs = ~np.isnan(r2)
@@ -465,7 +440,7 @@ _MISSING = ("skip", "pairwise")
 
 
 def _cov_panel(returns, beta, demean, missing):
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     if not isinstance(demean, bool):
         raise ValueError(f"demean must be True or False, got {demean!r}")
     if missing not in _MISSING:
@@ -483,9 +458,9 @@ def _cov_panel(returns, beta, demean, missing):
             y[incomplete] = np.nan
     opts = _plain(b, ignore_na=missing == "skip")
     if demean:
-        upper = core.run_cov(x, y, opts, bias=True)
+        upper = engine.run_cov(x, y, opts, bias=True)
     else:
-        upper = core.run_mean(x * y, opts)
+        upper = engine.run_mean(x * y, opts)
     full = np.empty((T, k, k))
     full[:, iu, ju] = upper
     full[:, ju, iu] = upper

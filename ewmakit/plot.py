@@ -44,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from . import core
-from .decay import check_beta, halflife_from_beta, window_from_beta
+from ._checks import check_unit
+from ._figures import check_output, pyplot, use_agg
+from .decay import halflife_from_beta, window_from_beta
 
 __all__ = [
     "PALETTE",
@@ -61,6 +63,8 @@ __all__ = [
     "window_to_beta",
     "beta_label",
     "save",
+    "use_agg",
+    "check_output",
 ]
 
 #: Okabe & Ito (2008) colours, most distinguishable first: blue, orange, bluish green,
@@ -79,53 +83,6 @@ _AXIS_NOTES = {"wavy_regression": (" (slope)", " (intercept)")}
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'ewmakit[plot]'") from None
-    return plt
-
-
-def _use_agg() -> None:
-    """Draw off screen (for commands and scripts that only write files)."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'ewmakit[plot]'") from None
-    matplotlib.use("Agg", force=True)
-
-
-def _subplots(*projections, ncols=None, figsize=(10, 5), **kwargs):
-    """A new figure with one axes per entry of ``projections`` (None or "3d"), in a row by default.
-
-    Returns ``(fig, [axes, ...])``.
-    """
-    plt = _pyplot()
-    n = len(projections) or 1
-    ncols = n if ncols is None else ncols
-    nrows = -(-n // ncols)
-    fig = plt.figure(figsize=figsize, **kwargs)
-    axes = [fig.add_subplot(nrows, ncols, i + 1, projection=proj) for i, proj in enumerate(projections or (None,))]
-    return fig, axes
-
-
-def _check_output(path) -> Path:
-    """Raise now, before any work, if a figure cannot be written to ``path`` (no folder, unknown format)."""
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    out = Path(path)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OSError(f"cannot write {str(out)!r}: the folder {str(parent)!r} does not exist")
-    kinds = FigureCanvasBase.get_supported_filetypes()
-    suffix = out.suffix.lstrip(".").lower()
-    if suffix not in kinds:
-        raise ValueError(f"cannot write a figure as {str(out)!r}: give a file ending in one of "
-                         f"{', '.join('.' + k for k in sorted(kinds))}")
-    return out
 
 
 def save(fig, path, *, dpi=110) -> Path:
@@ -155,7 +112,7 @@ def save(fig, path, *, dpi=110) -> Path:
     >>> out.stat().st_size > 0
     True
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig = getattr(fig, "figure", fig)
     out = Path(path)
     try:
@@ -171,7 +128,7 @@ def _axes(ax, figsize=(9, 5), projection=None):
         if projection == "3d" and getattr(ax, "name", None) != "3d":
             raise ValueError("surface needs 3-D axes, e.g. fig.add_subplot(projection='3d'), got 2-D axes")
         return ax
-    plt = _pyplot()
+    plt = pyplot()
     fig = plt.figure(figsize=figsize)
     return fig.add_subplot(projection=projection)
 
@@ -194,7 +151,7 @@ def beta_label(beta: float, unit: str = "day") -> str:
     >>> beta_label(0.5, unit="point")
     'β=0.5 (≈3-point)'
     """
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     return f"β={_fmt(b)} (≈{window_from_beta(b):.0f}-{unit})"
 
 
@@ -214,7 +171,7 @@ def _betas(betas) -> list[float]:
         items = list(betas)
     except TypeError:
         raise TypeError(f"betas must be a number or a sequence of numbers in [0, 1), got {betas!r}") from None
-    return [check_beta(b, "betas") for b in items]
+    return [check_unit("betas", b) for b in items]
 
 
 def _series(series, column=None) -> pd.Series:
@@ -534,7 +491,7 @@ def weights(beta, n=30, *, ax=None, title=None):
     >>> [line.get_label().split(" = ")[0] for line in ax.lines]
     ['half-life ln 0.5 / ln β', 'effective window 1/(1−β)', 'n-period EMA window (1+β)/(1−β)']
     """
-    b = check_beta(beta)
+    b = check_unit("beta", beta)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
     ax = _axes(ax, figsize=(9, 4.5))
@@ -1098,7 +1055,7 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
     close = _series(frame, "Close" if isinstance(frame, pd.DataFrame) and "Close" in frame.columns else None)
     n_panels = 4 if volatility else 3
     if ax is None:
-        plt = _pyplot()
+        plt = pyplot()
         ratios = [3, 1.6, 1.2] + ([1.2] if volatility else [])
         fig, axes = plt.subplots(n_panels, 1, figsize=(10, 2.2 * n_panels + 1.5), sharex=True,
                                  height_ratios=ratios)

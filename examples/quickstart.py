@@ -24,7 +24,7 @@ def main(out: Path = Path(__file__).with_suffix(".png")) -> Path:
     print("S&P 500 close and its EWMAs, last five days of 2008:")
     print(table.tail().round(2).to_string())
 
-    plot._use_agg()  # draw off screen: this script only writes a file
+    plot.use_agg()  # draw off screen: this script only writes a file
     ax = close.rename("S&P 500 close").ewmakit.plot(
         betas=BETAS, ylabel="index level (points)",
         title="S&P 500 in 2008 and its exponentially weighted moving averages")

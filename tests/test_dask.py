@@ -2,11 +2,14 @@
 
 Every value is compared with the in-memory array function (``ewmakit.ewma``,
 ``ewmvar``, ``ewmstd``; per group for ``by``), itself tested against pandas:
-≤ 1e-10 relative, NaN exactly where the in-memory result is NaN.
+bit for bit (the same dtype, NaN exactly where the in-memory result is NaN,
+every other value the same bits). Only comparisons with pandas itself (other
+arithmetic) allow a tolerance: ≤ 1e-10 relative.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -24,6 +27,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import ewmakit  # noqa: E402
 import ewmakit.dask as ekd  # noqa: E402  (also registers the dask accessor)
+from ewmakit._engine import config as engine_config  # noqa: E402
 from _gen import series  # noqa: E402
 
 REF = {"mean": ewmakit.ewma, "var": ewmakit.ewmvar, "std": ewmakit.ewmstd}
@@ -50,7 +54,22 @@ def chunked(obj, sizes):
     return dd.from_map(_identity, pieces, meta=obj.iloc[:0], enforce_metadata=False)
 
 
-def assert_same(actual, expected, rtol=1e-10, atol=1e-12, msg=""):
+def assert_same(actual, expected, msg=""):
+    """Bit for bit: the same dtype and shape, NaN exactly where ``expected`` is NaN, every other value the
+    same bits (0.0 and -0.0 differ)."""
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype, msg)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape, msg)
+    nan = np.isnan(expected)
+    np.testing.assert_array_equal(np.isnan(actual), nan, err_msg=f"NaN positions differ {msg}")
+    np.testing.assert_array_equal(actual, expected, err_msg=msg)
+    bits = np.dtype(f"u{actual.dtype.itemsize}")
+    np.testing.assert_array_equal(actual[~nan].view(bits), expected[~nan].view(bits), err_msg=f"bits differ {msg}")
+
+
+def assert_close(actual, expected, rtol=1e-10, atol=1e-12, msg=""):
+    """Against pandas (other arithmetic): ≤ ``rtol`` relative, NaN exactly where pandas has NaN."""
     actual = np.asarray(actual)
     expected = np.asarray(expected)
     assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype, msg)
@@ -130,11 +149,14 @@ def test_equals_pandas_ewm(adjust, ignore_na, mp):
     ddf = chunked(df, LAYOUTS["empty"])
     kw = dict(bias_correction=adjust, ignore_na=ignore_na, min_periods=mp)
     ewm = df.ewm(alpha=0.25, adjust=adjust, ignore_na=ignore_na, min_periods=mp)
-    for ours, theirs in ((ekd.ewma(ddf, alpha=0.25, **kw), ewm.mean()), (ekd.ewmvar(ddf, alpha=0.25, **kw), ewm.var()),
-                         (ekd.ewmstd(ddf, alpha=0.25, bias=True, **kw), ewm.std(bias=True))):
+    for ours, theirs, mine in ((ekd.ewma(ddf, alpha=0.25, **kw), ewm.mean(), ewmakit.ewma(df, alpha=0.25, **kw)),
+                               (ekd.ewmvar(ddf, alpha=0.25, **kw), ewm.var(), ewmakit.ewmvar(df, alpha=0.25, **kw)),
+                               (ekd.ewmstd(ddf, alpha=0.25, bias=True, **kw), ewm.std(bias=True),
+                                ewmakit.ewmstd(df, alpha=0.25, bias=True, **kw))):
         got = ours.compute()
-        for c in ("x", "y"):
-            assert_same(got[c].to_numpy(), theirs[c].to_numpy(), msg=c)
+        for j, c in enumerate(("x", "y")):
+            assert_close(got[c].to_numpy(), theirs[c].to_numpy(), msg=c)  # pandas: its own arithmetic
+            assert_same(got[c].to_numpy(), mine[:, j], msg=c)  # in memory: bit for bit
 
 
 @pytest.mark.parametrize("kw", OPTIONS, ids=_id)
@@ -146,17 +168,46 @@ def test_one_row_per_partition(kw):
         assert_same(DASK[stat](ds, **kw).compute().to_numpy(), REF[stat](x, **kw), msg=f"{stat} {kw}")
 
 
+def _nbytes(obj) -> int:
+    """Bytes of the arrays in ``obj`` (nested tuples, lists, dataclasses such as the engine's Guess)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, (tuple, list)):
+        return sum(_nbytes(v) for v in obj)
+    if dataclasses.is_dataclass(obj):
+        return sum(_nbytes(getattr(obj, f.name)) for f in dataclasses.fields(obj))
+    return 0
+
+
 @pytest.mark.parametrize("stat", ["mean", "var"])
 def test_summaries_in_blocks(monkeypatch, stat):
-    # the summaries advance a fresh state block by block (no partition-sized scratch): tiny blocks here
-    monkeypatch.setattr(ekd, "_BLOCK", 6)
+    # The summaries used to advance a fresh state block by block (ekd._BLOCK) to need no partition-sized
+    # scratch. They now walk each partition once from a guessed state, writing no output at all, and hand on
+    # a few numbers per group and column (checked below). Blocks are now the engine's business: tiny cut-offs
+    # send the smoothing and the in-memory reference down the blocked and parallel paths (one long series in
+    # blocks, column ranges and time stamps on two threads), which give the same numbers bit for bit.
+    for name, value in dict(threads=2, long_series=8, columns_per_thread=1, parallel_values=1,
+                            series_parallel_values=1, stamps_parallel_rows=1, transpose_parallel_values=1).items():
+        monkeypatch.setattr(engine_config, name, value)
     df = frame()
     ddf = chunked(df, LAYOUTS["empty"])
     for kw in OPTIONS[:6] + TIMES:
         got = DASK[stat](ddf, columns=["x", "y"], **kw).compute()
+        one = DASK[stat](ddf, columns="x", **kw).compute()  # one series: the engine's blocked kernel
         ref_kw = dict(kw, times=df[kw["times"]].to_numpy()) if "times" in kw else kw
         for c in ("x", "y"):
             assert_same(got[c].to_numpy(), REF[stat](df[c].to_numpy(), **ref_kw), msg=f"{c} {kw}")
+        assert_same(one.to_numpy(), REF[stat](df["x"].to_numpy(), **ref_kw), msg=f"one series {kw}")
+    # what a summary hands on to the carry chain does not grow with the partition's rows
+    kw = dict(beta=0.9, alpha=None, window=None, halflife=None, com=None, init="first", bias_correction=False,
+              ignore_na=False, times=None, min_periods=0)
+    plan = ekd._make_plan(ddf, stat, None, ["x", "y"], False, False, dict(kw))
+    small, big = (ekd._summarise(d, plan, 0) for d in (df, pd.concat([df] * 40, ignore_index=True)))
+    assert 0 < _nbytes(small) == _nbytes(big) <= 2 * 6 * 8 * 2 + 8 * 2  # (start, end) x 6 fields x 2 columns + counts
+    p = panel()
+    plan = ekd._make_plan(dd.from_pandas(p, npartitions=1), stat, "ticker", ["value"], False, False, dict(kw))
+    small, big = (ekd._summarise(d, plan, 0) for d in (p, pd.concat([p] * 40, ignore_index=True)))
+    assert len(small.guesses) == p["ticker"].nunique() and 0 < _nbytes(small) == _nbytes(big)
 
 
 @pytest.mark.parametrize("npartitions", [1, 2, 7, N])
@@ -214,6 +265,76 @@ def test_any_chunking_equals_batch(cuts, stat, beta, bc, ina, mp, seed):
     assert_same(got.to_numpy(), REF[stat](x, beta, **kw), msg=f"{sizes} {kw}")
 
 
+_VALUES = st.one_of(st.just(np.nan), st.just(np.nan), st.sampled_from([0.0, 1.0, -2.5]),
+                    st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False))
+
+
+@st.composite
+def scenarios(draw):
+    """Random partitions (1 to 7, empty ones too), NaN patterns, interleaved groups and every option."""
+    n = draw(st.integers(0, 40))
+    n_parts = draw(st.integers(1, 7))
+    cuts = sorted(draw(st.lists(st.integers(0, n), min_size=n_parts - 1, max_size=n_parts - 1)))
+    sizes = np.diff([0, *cuts, n]).tolist()
+    x = np.array(draw(st.lists(_VALUES, min_size=n, max_size=n)), dtype=np.float64)
+    y = np.array(draw(st.lists(_VALUES, min_size=n, max_size=n)), dtype=np.float64)
+    by = draw(st.sampled_from([None, "k"]))
+    # a few keys, interleaved at random (so some are absent from some partitions), and missing keys
+    keys = draw(st.lists(st.sampled_from(["a", "b", "c", None]), min_size=n, max_size=n))
+    times = draw(st.sampled_from([None, "num", "datetime"]))
+    steps = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)  # 0: repeated
+    columns = draw(st.sampled_from([["x", "y"], "x"]))
+    stat = draw(st.sampled_from(["mean", "var", "std"]))
+    bc = draw(st.booleans())
+    kw = dict(bias_correction=bc, ignore_na=draw(st.booleans()), min_periods=draw(st.integers(0, 4)))
+    if times is None:
+        kw.update(draw(st.sampled_from([dict(beta=0.0), dict(beta=0.5), dict(beta=0.9), dict(beta=0.99),
+                                        dict(alpha=0.3), dict(window=5)])))
+        inits = ["first", "zero"] if bc else ["first", "zero", 2.5] + ([[1.0, -1.0]] if columns != "x" else [])
+        kw["init"] = draw(st.sampled_from(inits))
+    else:  # a start value has no time of its own: init="first" (or "zero" with bias_correction, the same)
+        kw["init"] = draw(st.sampled_from(["first", "zero"] if bc else ["first"]))
+        kw["halflife"] = draw(st.sampled_from([1.5, 4.0])) if times == "num" else draw(st.sampled_from(["2h", "90min"]))
+    extra = {} if stat == "mean" else {"bias": draw(st.booleans())}
+    t = np.cumsum(steps)
+    df = pd.DataFrame({
+        "x": x, "y": y, "k": pd.array(keys, dtype=object),
+        "t": t * 0.75 if times == "num" else pd.Timestamp("2024-05-01") + pd.to_timedelta(t * 45, "min"),
+    })
+    return dict(df=df, sizes=sizes, by=by, times=times, columns=columns, stat=stat, kw=kw, extra=extra)
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=scenarios())
+def test_random_partitions_groups_and_options_bit_identical(case):
+    """Whatever the partitioning, the NaNs, the groups and the options: bit for bit the in-memory result."""
+    df, stat, kw, extra, columns = case["df"], case["stat"], case["kw"], case["extra"], case["columns"]
+    ddf = chunked(df, case["sizes"])
+    times = {"num": "t", "datetime": "t"}.get(case["times"])
+    with dask.config.set(scheduler="sync"):
+        got = DASK[stat](ddf, by=case["by"], columns=columns, times=times, **kw, **extra).compute()
+    cols = [columns] if isinstance(columns, str) else columns
+    got = got.to_numpy()[:, None] if isinstance(columns, str) else got[cols].to_numpy()
+    assert got.shape == (len(df), len(cols))
+
+    def in_memory(rows):
+        ref_kw = dict(kw, **extra)
+        if times:
+            ref_kw["times"] = df["t"].to_numpy()[rows]
+        return REF[stat](df[cols].to_numpy()[rows], **ref_kw)
+
+    msg = f"{case['sizes']} by={case['by']} times={case['times']} {stat} {kw} {extra}"
+    if case["by"] is None:
+        assert_same(got, in_memory(np.arange(len(df))), msg=msg)
+        return
+    keys = df["k"].to_numpy()
+    missing = pd.isna(keys)
+    assert np.isnan(got[missing]).all(), msg
+    for key in pd.unique(keys[~missing]):
+        rows = np.flatnonzero(keys == key)
+        assert_same(got[rows], in_memory(rows), msg=f"group {key!r}: {msg}")
+
+
 # --------------------------------------------------------------------------- times
 
 
@@ -257,7 +378,9 @@ def test_times_equal_pandas_at_partition_boundaries():
     ddf = chunked(df, [1] * N)
     got = ekd.ewma(ddf, columns="x", halflife="2D", times="t", bias_correction=True).compute()
     expect = df["x"].ewm(halflife="2D", times=df["t"]).mean()
-    assert_same(got.to_numpy(), expect.to_numpy())
+    assert_close(got.to_numpy(), expect.to_numpy())
+    assert_same(got.to_numpy(), ewmakit.ewma(df["x"].to_numpy(), halflife="2D", times=df["t"].to_numpy(),
+                                             bias_correction=True))
 
 
 # --------------------------------------------------------------------------- DataFrames
@@ -375,7 +498,8 @@ def test_by_default_columns_and_accessor():
     assert list(got.columns) == ["value", "volume"] and got["volume"].dtype == np.float32
     expect = by_reference(df, "mean", ["value", "volume"], dict(beta=0.75))
     assert_same(got["value"].to_numpy(), expect["value"].to_numpy())
-    np.testing.assert_allclose(got["volume"].to_numpy(), expect["volume"].to_numpy(), rtol=1e-6)
+    # float32 data: the float64 result rounded to float32, as the in-memory float32 path writes it
+    assert_same(got["volume"].to_numpy(), expect["volume"].to_numpy().astype(np.float32))
 
 
 def test_by_integer_keys_and_assignment_back():
@@ -519,11 +643,12 @@ def test_accessor_equals_functions():
     ddf = dd.from_pandas(df, npartitions=5)
     kw = dict(beta=0.9, ignore_na=True, min_periods=2)
     pd.testing.assert_frame_equal(ddf.ewmakit.smooth(columns=["x", "y"], **kw).compute(),
-                                  ekd.ewma(ddf, columns=["x", "y"], **kw).compute())
+                                  ekd.ewma(ddf, columns=["x", "y"], **kw).compute(), check_exact=True)
     pd.testing.assert_series_equal(ddf["x"].ewmakit.var(bias=True, **kw).compute(),
-                                   ekd.ewmvar(ddf["x"], bias=True, **kw).compute())
-    pd.testing.assert_series_equal(ddf["x"].ewmakit.std(**kw).compute(),
-                                   df["x"].ewmakit.std(**kw), rtol=1e-10)
+                                   ekd.ewmvar(ddf["x"], bias=True, **kw).compute(), check_exact=True)
+    got, expect = ddf["x"].ewmakit.std(**kw).compute(), df["x"].ewmakit.std(**kw)  # dask vs the pandas accessor
+    pd.testing.assert_series_equal(got, expect, check_exact=True)
+    assert_same(got.to_numpy(), expect.to_numpy())
 
 
 def _python(code: str) -> subprocess.CompletedProcess:

@@ -1,6 +1,6 @@
 """The fast kernel paths against a plain reference loop, and against each other bit for bit.
 
-Paths (see ``ewmakit/_kernels.py``): one long series in blocks walked side by
+Paths (see ``ewmakit/_engine``): one long series in blocks walked side by
 side then re-walked until they meet (``ewm_mean_1d``/``ewm_cov_1d``, one or
 two threads), the single-series register loop, the row-wise SIMD panel path
 with its general fallback (one or two column ranges), and column-major panels
@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ewmakit
+from ewmakit import _engine as engine
 from ewmakit import core, finance
 
 
@@ -112,19 +113,19 @@ def series(seed, n, nan_frac, runs=()):
 @pytest.fixture(params=[1, 2], ids=["1-thread", "2-threads"])
 def blocked(request, monkeypatch):
     """Every single series (of any length) takes the blocked kernels, on one or two threads."""
-    monkeypatch.setattr(core, "_LONG", 1)
-    monkeypatch.setattr(core, "_threads", lambda: request.param)
+    monkeypatch.setattr(engine.config, "long_series", 1)
+    monkeypatch.setattr(engine.config, "threads", request.param)
     return request.param
 
 
 def sequential(x, beta, **kw):
     """The single-series register loop (the blocked path switched off)."""
-    saved = core._LONG
-    core._LONG = 1 << 62
+    saved = engine.config.long_series
+    engine.config.long_series = 1 << 62
     try:
         return ewmakit.ewma(x, beta, **kw)
     finally:
-        core._LONG = saved
+        engine.config.long_series = saved
 
 
 # sizes around the edges of 4 and 8 blocks, a tail, and long enough to meet
@@ -175,7 +176,7 @@ def test_blocked_mean_all_nan_blocks_and_leading_nans(blocked):
 
 def test_blocked_mean_long_default(monkeypatch):
     """The real threshold: a series long enough to take the blocked kernel by itself."""
-    n = core._LONG * 3 + 5
+    n = engine.config.long_series * 3 + 5
     x = series(6, n, 0.01, [(n // 2, 40)])
     got = ewmakit.ewma(x, 0.95)
     np.testing.assert_array_equal(got, sequential(x, 0.95))
@@ -212,9 +213,9 @@ def test_blocked_var_cov_equal_reference(blocked, n, bc, ina, mp):
 def test_blocked_var_equals_single_series_loop(monkeypatch):
     x = series(12, 5000, 0.02, [(2000, 30)])
     expected = ewmakit.ewmvar(x, 0.9)  # below the threshold: the register loop
-    monkeypatch.setattr(core, "_LONG", 1)
+    monkeypatch.setattr(engine.config, "long_series", 1)
     for threads in (1, 2):
-        monkeypatch.setattr(core, "_threads", lambda t=threads: t)
+        monkeypatch.setattr(engine.config, "threads", threads)
         np.testing.assert_array_equal(ewmakit.ewmvar(x, 0.9), expected)
 
 
@@ -226,13 +227,13 @@ def test_property_blocked_equals_plain_loop(n, nan_frac, beta, bc, ina, mp, thre
     x = series(seed, n, nan_frac)
     kw = dict(bias_correction=bc, ignore_na=ina, min_periods=mp)
     expected = sequential(x, beta, **kw)
-    saved = core._LONG, core._threads
-    core._LONG, core._threads = 1, (lambda: threads)
+    saved = engine.config.long_series, engine.config.threads
+    engine.config.long_series, engine.config.threads = 1, threads
     try:
         got = ewmakit.ewma(x, beta, **kw)
         var = ewmakit.ewmvar(x, beta, **kw)
     finally:
-        core._LONG, core._threads = saved
+        engine.config.long_series, engine.config.threads = saved
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(var, ewmakit.ewmvar(x, beta, **kw))
 
@@ -260,7 +261,7 @@ def test_panel_paths_equal_reference_and_each_other(monkeypatch, T, N, bc, ina, 
         assert_close(row_major[:, j], ref_mean(x[:, j], 0.9, bc, ina, mp), 100.0, f"column {j}")
     np.testing.assert_array_equal(ewmakit.ewma(np.asfortranarray(x), 0.9, **kw), row_major)  # column-major
     np.testing.assert_array_equal(np.column_stack([sequential(x[:, j], 0.9, **kw) for j in range(N)]), row_major)
-    monkeypatch.setattr(core, "_threads", lambda: 2)
+    monkeypatch.setattr(engine.config, "threads", 2)
     np.testing.assert_array_equal(ewmakit.ewma(x, 0.9, **kw), row_major)
     np.testing.assert_array_equal(ewmakit.ewma(np.asfortranarray(x), 0.9, **kw), row_major)
     var = ewmakit.ewmvar(x, 0.9, **kw)
@@ -271,8 +272,10 @@ def test_panel_paths_equal_reference_and_each_other(monkeypatch, T, N, bc, ina, 
 def test_panel_float32_and_wide_parallel(monkeypatch):
     x = panel(1, 300, 1100, 0.02).astype(np.float32)
     expected = np.column_stack([sequential(x[:, j], 0.9) for j in range(x.shape[1])])
+    monkeypatch.setattr(engine.config, "parallel_values", 1)  # 330 000 values: column ranges in parallel too
+    monkeypatch.setattr(engine.config, "series_parallel_values", 1)
     for threads in (1, 2):
-        monkeypatch.setattr(core, "_threads", lambda t=threads: t)
+        monkeypatch.setattr(engine.config, "threads", threads)
         got = ewmakit.ewma(x, 0.9)
         assert got.dtype == np.float32
         np.testing.assert_array_equal(got, expected)
@@ -306,11 +309,11 @@ def _datetime_case(n, unit, seed=13):
 @pytest.mark.parametrize("threads", [1, 2])
 def test_stamped_long_series_equals_decay_array(monkeypatch, unit, bc, ina, mp, threads):
     """A long series with datetime times computes its decays on the way: same bits as from the decay array."""
-    n = core._LONG + 4099
+    n = engine.config.long_series + 4099
     x, times = _datetime_case(n, unit)
     hl = np.timedelta64(7, "s") if unit != "D" else np.timedelta64(3, "D")
     kw = dict(bias_correction=bc, ignore_na=ina, min_periods=mp, halflife=hl, times=times)
-    monkeypatch.setattr(core, "_threads", lambda: threads)
+    monkeypatch.setattr(engine.config, "threads", threads)
     got = ewmakit.ewma(x, **kw)
     decays = core.time_decay(times, hl, n)
     np.testing.assert_array_equal(got, sequential(x, None, **kw))
@@ -320,7 +323,7 @@ def test_stamped_long_series_equals_decay_array(monkeypatch, unit, bc, ina, mp, 
 @pytest.mark.parametrize("where", ["first", "lane-edge", "middle", "tail", "last"])
 @pytest.mark.parametrize("bad", ["NaT", "backwards"])
 def test_stamped_bad_times_raise_naming_the_row(where, bad):
-    n = core._LONG + 5  # 4 or 8 blocks and a tail
+    n = engine.config.long_series + 5  # 4 or 8 blocks and a tail
     x, times = _datetime_case(n, "ns")
     pos = {"first": 0, "lane-edge": n // 8, "middle": n // 2, "tail": n - 2, "last": n - 1}[where]
     if bad == "NaT":

@@ -503,3 +503,17 @@ def test_inf_anywhere_raises_naming_it(name, pos):
     fn = {"ema": lambda v: F.ema(v, 20), "rsi": lambda v: F.rsi(v, 14), "macd": F.macd}[name]
     with pytest.raises(ValueError, match=rf"must be finite.*\({pos}, 1\)"):
         fn(x)
+
+
+def test_macd_line_overflowing_inside_the_signal_seed_window_raises_like_the_composition():
+    """A line that overflows to ±inf in the rows the signal's SMA seed sums: the fused kernel used to skip
+    those rows' count and return an inf signal, where ``ema(line, signal)`` raises."""
+    big = 1.79e308
+    close = np.array([-big / 4] * 4 + [-big, -big, big] + [1.0] * 30)
+    with np.errstate(over="ignore", invalid="ignore"):
+        line = F.ema(close, 1) - F.ema(close, 4)
+    assert np.isinf(line[6])
+    with pytest.raises(ValueError, match=r"got inf at position \(6, 0\)"):
+        F.ema(line, 9)
+    with pytest.raises(ValueError, match=r"got inf at position \(6, 0\)"):
+        F.macd(close, 1, 4, 9)

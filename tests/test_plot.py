@@ -363,7 +363,7 @@ def test_save_and_output_checks(tmp_path):
         assert im.format == "PNG"
     assert plt.get_fignums() == []  # closed
     with pytest.raises(OSError, match="does not exist"):
-        plot._check_output(tmp_path / "missing" / "w.png")
+        plot.check_output(tmp_path / "missing" / "w.png")
     with pytest.raises(ValueError, match="give a file ending in one of"):
-        plot._check_output(tmp_path / "w.xyz")
-    assert plot._check_output(tmp_path / "w.svg") == tmp_path / "w.svg"
+        plot.check_output(tmp_path / "w.xyz")
+    assert plot.check_output(tmp_path / "w.svg") == tmp_path / "w.svg"

@@ -124,17 +124,44 @@ def test_a_valid_state_dict_still_resumes_exactly(kw, dtype):
 
 
 def test_engine_entry_refuses_state_arrays_of_the_wrong_size():
-    from ewmakit import core
+    from ewmakit import _engine as engine
+    from ewmakit.core import resolve_options
 
-    opts = core.resolve_options(0, 0.5)
+    opts = resolve_options(0, 0.5)
     x = np.ones((4, 3))
     bad = (np.zeros(2), np.ones(3), np.zeros(3, dtype=np.int64))
     with pytest.raises(ValueError, match=r"kernel state mean must be .* float64 array of shape \(3,\)"):
-        core.run_mean(x, opts, bad)
+        engine.run_mean(x, opts, bad)
     with pytest.raises(ValueError, match=r"kernel state nobs must be .* int64"):
-        core.run_mean(x, opts, (np.zeros(3), np.ones(3), np.zeros(3)))
+        engine.run_mean(x, opts, (np.zeros(3), np.ones(3), np.zeros(3)))
     with pytest.raises(ValueError, match=r"kernel state first_row"):
-        core.run_mean(x, opts, None, first_row=np.zeros(5, dtype=np.int64))
+        engine.run_mean(x, opts, None, first_row=np.zeros(5, dtype=np.int64))
+    with pytest.raises(ValueError, match=r"kernel state sum_wt2 must be"):
+        engine.run_cov(x, x, opts, bias=False, state=engine.CovState(*[np.zeros(3)] * 4, np.ones(2), np.ones(3),
+                                                                     np.zeros(3, dtype=np.int64)))
+
+
+def test_the_compiled_kernels_refuse_sizes_that_disagree_whoever_calls_them():
+    """The kernels' own entry points check the sizes they will read and write (not only the Python layer)."""
+    from ewmakit._engine import _mean, _optim, _util
+
+    x, out = np.ones((4, 3)), np.empty((4, 3))
+    st = (np.zeros(3), np.ones(3), np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64))
+    with pytest.raises(ValueError, match=r"mean_rows: mean holds 2 values, the kernel needs 3"):
+        _mean.mean_rows(x, out, 0.5, np.ones(1), False, False, False, 1, np.zeros(2), *st[1:], 1.0, 1)
+    with pytest.raises(ValueError, match=r"mean_rows: out holds 2 values, the kernel needs 4"):
+        _mean.mean_rows(x, np.empty((2, 3)), 0.5, np.ones(1), False, False, False, 1, *st, 1.0, 1)
+    with pytest.raises(ValueError, match=r"mean_rows: decay holds 2 values, the kernel needs 4"):
+        _mean.mean_rows(x, out, 0.5, np.ones(2), True, False, False, 1, *st, 1.0, 1)
+    with pytest.raises(ValueError, match=r"mean_long: first_row must be >= 0"):
+        _mean.mean_long(x[:, :1].copy(), out[:, :1].copy(), 0.5, np.ones(1), False, False, False, 1, np.zeros(1),
+                        np.ones(1), np.zeros(1, dtype=np.int64), np.full(1, -5, dtype=np.int64), 1.0, 1,
+                        np.zeros(0, dtype=np.int64), 1, 0.0)
+    with pytest.raises(ValueError, match=r"adam_step: exp_avg_sq holds 2 values, the parameters 3"):
+        _optim.adam_step(np.ones(3), np.ones(3), np.zeros(3), np.zeros(2), np.zeros(0), 0.1, 1.0, 0.0, 1.0, 0.9,
+                         0.999, 1.0, 1e-8, False)
+    with pytest.raises(ValueError, match=r"group_order: code 7 at row 1 is not below the number of groups 3"):
+        _util.group_order(np.array([0, 7], dtype=np.int64), 3)
 
 
 # --------------------------------------------------------------------------- optimizers

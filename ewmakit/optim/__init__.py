@@ -13,8 +13,8 @@ Adam / AdamW   m, v; m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)     β�
 =============  ===========================================  =========================
 
 Every moment is updated by the one EWMA step of the package
-(:func:`ewmakit._kernels.ema_step`, looped over arrays by
-:func:`ewmakit._kernels.ewma_update`); the fused kernels inline it, the
+(``ema_step`` of the engine's update rules, looped over arrays by
+:func:`ewmakit._engine.ewma_update`); the fused kernels inline it, the
 ``fused=False`` path calls ``ewma_update``. The numbers are those of
 ``torch.optim`` with the same hyper-parameters.
 

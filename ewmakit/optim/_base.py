@@ -9,56 +9,17 @@ its state (moments, step count) in a small dict of flat arrays.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping
 
 import numpy as np
 
+from .._checks import check_bool, check_nonneg, check_unit
+
 __all__ = ["Optimizer"]
 
 
-def fused_kernels():
-    # numba is imported on first use, so ``import ewmakit.optim`` stays fast.
-    from . import _fused
-
-    return _fused
-
-
-def ewma_update():
-    """The in-place EWMA update shared with :func:`ewmakit.ewma` (``v ← β·v + (1 − β)·x``)."""
-    from .._kernels import ewma_update as update
-
-    return update
-
-
 # --------------------------------------------------------------------------- validation
-
-
-def _real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    try:
-        return float(value)
-    except OverflowError:  # an integer beyond the floats: as large as a float gets, for the range checks
-        return math.inf if value > 0 else -math.inf
-
-
-def check_nonneg(name: str, value, what: str) -> float:
-    """A finite number >= 0 (learning rates, ε, weight decay)."""
-    v = _real(name, value)
-    if not 0.0 <= v < math.inf:  # also False for NaN
-        raise ValueError(f"Invalid {what}: {name} must be in [0, inf), got {value!r}")
-    return v
-
-
-def check_beta(name: str, value, what: str, *, closed: bool = False) -> float:
-    """A decay in [0, 1) (or [0, 1] when ``closed``): β, momentum, dampening."""
-    v = _real(name, value)
-    ok = 0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0
-    if not ok:
-        raise ValueError(f"Invalid {what}: {name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
-    return v
 
 
 def _check_count(name: str, value, lo: int, hi: int) -> int:
@@ -71,17 +32,11 @@ def _check_count(name: str, value, lo: int, hi: int) -> int:
     return int(value)
 
 
-def check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def check_betas(value) -> tuple[float, float]:
     """Adam's (β₁, β₂), each in [0, 1)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {value!r}")
-    return tuple(check_beta(f"betas[{i}]", b, f"beta parameter at index {i}") for i, b in enumerate(value))
+    return tuple(check_unit(f"betas[{i}]", b, what=f"beta parameter at index {i}") for i, b in enumerate(value))
 
 
 # --------------------------------------------------------------------------- parameters

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_betas, check_bool, check_nonneg, ewma_update, fused_kernels
+from .. import _engine as engine
+
+from .._checks import check_bool, check_nonneg
+from ._base import Optimizer, check_betas
 
 __all__ = ["Adam", "AdamW"]
 
@@ -56,7 +59,7 @@ class Adam(Optimizer):
     fused : bool, keyword-only, default True
         One compiled pass over memory per step (read p, g, m, v; write p, m,
         v); ``False`` runs the same update as array operations around
-        :func:`ewmakit._kernels.ewma_update`.
+        :func:`ewmakit._engine.ewma_update`.
 
     Raises
     ------
@@ -122,12 +125,12 @@ class Adam(Optimizer):
         exp_avg_sq = self._buffer(state, "exp_avg_sq", p)
         max_exp_avg_sq = self._buffer(state, "max_exp_avg_sq", p) if h["amsgrad"] else p[:0]
         if self.fused:
-            fused_kernels().adam_step(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, c(step_size),
+            engine.adam_step(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, c(step_size),
                                       c(-1.0 if h["maximize"] else 1.0), c(wd_grad), c(decay), beta1, beta2,
                                       c(bc2_sqrt), c(h["eps"]), h["amsgrad"])
             return
         # The same step as array operations.
-        update = ewma_update()
+        update = engine.ewma_update
         if h["maximize"]:
             g = -g
         if decay != 1.0:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._base import Optimizer, check_nonneg
+from .._checks import check_nonneg
+from ._base import Optimizer
 from .adam import Adam, AdamW
 from .rmsprop import RMSprop
 from .sgd import SGD

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_beta, check_bool, check_nonneg, ewma_update, fused_kernels
+from .. import _engine as engine
+
+from .._checks import check_bool, check_nonneg, check_unit
+from ._base import Optimizer
 
 __all__ = ["RMSprop"]
 
@@ -38,7 +41,7 @@ class RMSprop(Optimizer):
         Ascend instead of descend.
     fused : bool, keyword-only, default True
         One compiled pass over memory per step; ``False`` runs the same
-        update as array operations around :func:`ewmakit._kernels.ewma_update`.
+        update as array operations around :func:`ewmakit._engine.ewma_update`.
 
     Raises
     ------
@@ -94,10 +97,10 @@ class RMSprop(Optimizer):
     @staticmethod
     def _check_hyper(*, beta, eps, weight_decay, momentum, centered, maximize) -> dict:
         return {
-            "beta": check_beta("beta", beta, "beta (torch alpha) value"),
+            "beta": check_unit("beta", beta, what="beta (torch alpha) value"),
             "eps": check_nonneg("eps", eps, "epsilon value"),
             "weight_decay": check_nonneg("weight_decay", weight_decay, "weight_decay value"),
-            "momentum": check_beta("momentum", momentum, "momentum value"),
+            "momentum": check_unit("momentum", momentum, what="momentum value"),
             "centered": check_bool("centered", centered),
             "maximize": check_bool("maximize", maximize),
         }
@@ -116,11 +119,11 @@ class RMSprop(Optimizer):
         buf = self._buffer(state, "momentum_buffer", p) if mu != 0.0 else p[:0]
         scale = 1.0 / (1.0 - mu)  # heavy-ball buffer = EWMA of g/a divided by 1 − μ
         if self.fused:
-            fused_kernels().rmsprop_step(p, g, square_avg, grad_avg, buf, c(lr), c(-1.0 if h["maximize"] else 1.0),
+            engine.rmsprop_step(p, g, square_avg, grad_avg, buf, c(lr), c(-1.0 if h["maximize"] else 1.0),
                                          c(h["weight_decay"]), beta, c(h["eps"]), centered, mu, c(scale))
             return
         # The same step as array operations.
-        update = ewma_update()
+        update = engine.ewma_update
         if h["maximize"]:
             g = -g
         if h["weight_decay"] != 0.0:

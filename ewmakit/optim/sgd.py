@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Optimizer, check_beta, check_bool, check_nonneg, ewma_update, fused_kernels
+from .. import _engine as engine
+
+from .._checks import check_bool, check_nonneg, check_unit
+from ._base import Optimizer
 
 __all__ = ["SGD"]
 
@@ -34,7 +37,7 @@ class SGD(Optimizer):
         Ascend instead of descend.
     fused : bool, keyword-only, default True
         One compiled pass over memory per step. ``False`` runs the readable
-        composition below (same numbers, one :func:`ewmakit._kernels.ewma_update`
+        composition below (same numbers, one :func:`ewmakit._engine.ewma_update`
         call for the momentum and NumPy for the rest).
 
     Raises
@@ -112,8 +115,8 @@ class SGD(Optimizer):
 
     @staticmethod
     def _check_hyper(*, momentum, dampening, nesterov, weight_decay, maximize) -> dict:
-        momentum = check_beta("momentum", momentum, "momentum value")
-        dampening = check_beta("dampening", dampening, "dampening value", closed=True)
+        momentum = check_unit("momentum", momentum, what="momentum value")
+        dampening = check_unit("dampening", dampening, what="dampening value", closed=True)
         nesterov = check_bool("nesterov", nesterov)
         weight_decay = check_nonneg("weight_decay", weight_decay, "weight_decay value")
         maximize = check_bool("maximize", maximize)
@@ -142,7 +145,7 @@ class SGD(Optimizer):
             buf = state["momentum_buffer"]
         scale = (1.0 - h["dampening"]) / (1.0 - mu)  # heavy-ball buffer = scale · EWMA of g
         if self.fused:
-            fused_kernels().sgd_step(p, g, buf, c(lr), c(-1.0 if h["maximize"] else 1.0), c(h["weight_decay"]),
+            engine.sgd_step(p, g, buf, c(lr), c(-1.0 if h["maximize"] else 1.0), c(h["weight_decay"]),
                                      mu, c(mu), c(scale), h["nesterov"], first)
             return
         # The same step as array operations.
@@ -154,6 +157,6 @@ class SGD(Optimizer):
             if first:
                 buf[...] = g  # torch's b_1 = g_1
             else:
-                ewma_update()(buf, c(scale) * g, mu)
+                engine.ewma_update(buf, c(scale) * g, mu)
             g = g + c(mu) * buf if h["nesterov"] else buf
         p -= c(lr) * g

@@ -1,0 +1,60 @@
+"""ewmakit's engine: the compiled kernels and the only way into them.
+
+The kernels are Cython, compiled ahead of time by ``pip install`` (no JIT at
+run time), in the private modules ``_mean`` (EWMA), ``_cov`` (EW covariance),
+``_finance`` (fused RSI, ATR, MACD), ``_optim`` (fused optimizer steps) and
+``_util`` (±inf search, transposition, time decays, grouping). Their update
+rules are written once, in ``_rules.pxd``, and inlined by every kernel, so all
+paths (one series, panels, column ranges in parallel, blocks of one long
+series, streams in chunks) give the same numbers bit for bit.
+
+Every other module of ewmakit uses the names below, and only them:
+
+* :class:`Options` (validated smoothing options), the named per-series states
+  :class:`MeanState` and :class:`CovState`, :func:`start_values`;
+* the runners :func:`run_mean` and :func:`run_cov` (2-D ``(time, series)``
+  arrays, an optional state that they advance, an optional ``out``);
+* :func:`check_finite`, :func:`check_out`, :func:`row_major`,
+  :func:`decay_over`, :func:`stamp_decays`, :func:`steady_weight`,
+  :func:`steady_cov`, :func:`group_order`;
+* the fused indicators :func:`rsi`, :func:`atr`, :func:`macd`;
+* :func:`guess_run` and :func:`continue_run`, which carry the exact state
+  across chunks smoothed in parallel (the scale-out);
+* the optimizer steps :func:`sgd_step`, :func:`rmsprop_step`,
+  :func:`adam_step` and the in-place moment update :func:`ewma_update`;
+* :data:`config` (every size cut-off and thread choice) and :func:`threads`.
+
+The compiled modules are loaded on first use; they check that the arrays they
+are given have the sizes they will read and write, whoever calls them.
+"""
+
+from .carry import Guess, continue_run, guess_run
+from .config import Config, config, threads
+from .indicators import atr, macd, rsi
+from .run import (check_finite, check_out, decay_over, first_nonfinite, group_order, row_major, run_cov, run_mean,
+                  stamp_decays, steady_cov, steady_weight)
+from .state import CovState, MeanState, Options, start_values
+
+__all__ = [
+    "Config", "config", "threads",
+    "Options", "MeanState", "CovState", "start_values",
+    "run_mean", "run_cov",
+    "check_finite", "check_out", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
+    "steady_weight", "steady_cov", "group_order",
+    "rsi", "atr", "macd",
+    "Guess", "guess_run", "continue_run",
+    "sgd_step", "rmsprop_step", "adam_step", "ewma_update",
+]
+
+
+def __getattr__(name):
+    # the optimizer kernels, loaded on first use (``import ewmakit`` stays light)
+    if name in ("sgd_step", "rmsprop_step", "adam_step"):
+        from . import _optim
+
+        return getattr(_optim, name)
+    if name == "ewma_update":
+        from . import _mean
+
+        return _mean.ewma_update
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
