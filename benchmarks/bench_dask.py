@@ -149,7 +149,7 @@ def main(argv=None):
         baseline = rss_now(pids)
         func = {"mean": ewmakit.dask.ewma, "var": ewmakit.dask.ewmvar, "std": ewmakit.dask.ewmstd}[args.stat]
         kw = dict(by="ticker") if args.panel_tickers else {}
-        # warm-up on a tiny input: numba's cache is loaded in each worker before timing
+        # warm-up on a tiny input: the compiled modules are loaded in each worker before timing
         func(dd.from_pandas(make_partition(0, 1000, 1, args.panel_tickers), npartitions=2), args.beta,
              columns="x", **kw).compute()
         # baseline: the same read and write without smoothing (what the I/O alone costs)

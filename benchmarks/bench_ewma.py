@@ -1,15 +1,17 @@
-"""Time ewmakit's EWMA against its peers, in one process, and print every ratio of issue #8.
+"""Time ewmakit's EWMA against its peers, in one process, and print every ratio against its target.
 
-    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 9]
+    python benchmarks/bench_ewma.py [--n 10_000_000] [--rows 2520 --cols 5000] [--repeat 9] [--json FILE]
 
-Every figure is the best of ``--repeat`` runs (after one warm-up call, so JIT
-compilation is not timed), the cases of a table taking turns. Ratios are
-ewmakit's time divided by the other's: below 1 means ewmakit is faster.
-``np.copyto`` of the same array into an existing one is the memory-bandwidth
-floor; every EWMA (ewmakit's and the peers') also allocates its output, which
-costs page faults the floor does not pay, so ``x.copy()`` (a fresh output, one
-thread) is shown too. Peers that are not installed are skipped. The last table
-sets each ratio against its target. Start-up is measured in fresh processes.
+Every figure is the best of ``--repeat`` runs (after one warm-up call), the
+cases of a table taking turns. Ratios are ewmakit's time divided by the
+other's: below 1 means ewmakit is faster. ``np.copyto`` of the same array into
+an existing one is the memory-bandwidth floor; every EWMA (ewmakit's and the
+peers') also allocates its output, which costs page faults the floor does not
+pay, so ``x.copy()`` (a fresh output, one thread) is shown too, and
+``ewma(..., out=buffer)`` (an existing output, as ``np.copyto`` has) where the
+installed ewmakit has ``out=``. Peers that are not installed are skipped. The
+last table sets each ratio against its target. Start-up: ``bench_startup.py``.
+``--json FILE`` appends the figures to FILE (ranges over several runs).
 Results and what they mean: benchmarks/README.md.
 """
 
@@ -18,11 +20,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import subprocess
-import sys
 
 import numpy as np
-from _timing import best_interleaved
+from _timing import best_interleaved, engine_info, save_json
 
 
 def peers_1d(x, beta):
@@ -31,6 +31,7 @@ def peers_1d(x, beta):
     import ewmakit
 
     out = np.empty_like(x)
+    buf = np.empty_like(x)
     s = pd.Series(x)
     cases = {
         "np.copyto (floor)": lambda: np.copyto(out, x),
@@ -53,7 +54,17 @@ def peers_1d(x, beta):
         cases["TA-Lib EMA"] = lambda: talib.EMA(x, timeperiod=round(window))
     except ImportError:
         pass
+    if _has_out():
+        cases["ewmakit.ewma(out=)"] = lambda: ewmakit.ewma(x, beta, out=buf)
     return cases
+
+
+def _has_out() -> bool:
+    import inspect
+
+    import ewmakit
+
+    return "out" in inspect.signature(ewmakit.ewma).parameters
 
 
 def peers_panel(x, beta):
@@ -62,6 +73,7 @@ def peers_panel(x, beta):
     import ewmakit
 
     out = np.empty_like(x)
+    buf = np.empty_like(x)
     df = pd.DataFrame(x)
     cases = {
         "np.copyto (floor)": lambda: np.copyto(out, x),
@@ -83,6 +95,8 @@ def peers_panel(x, beta):
         cases["numbagg move_exp_nanmean"] = lambda: numbagg.move_exp_nanmean(x, alpha=1 - beta, axis=0)
     except ImportError:
         pass
+    if _has_out():
+        cases["ewmakit.ewma(axis=0, out=)"] = lambda: ewmakit.ewma(x, beta, axis=0, out=buf)
     return cases
 
 
@@ -135,19 +149,6 @@ def report(title, cases, repeat, ours=None):
     return times
 
 
-def startup(repeat=5):
-    """(import seconds, first-call seconds over a warm call), best of ``repeat`` fresh processes."""
-    code = (
-        "import time; t0 = time.perf_counter(); import ewmakit, numpy as np; t1 = time.perf_counter();"
-        "x = np.arange(1000.0); t2 = time.perf_counter(); ewmakit.ewma(x, 0.9); t3 = time.perf_counter();"
-        "ewmakit.ewma(x, 0.9); t4 = time.perf_counter(); print(t1 - t0, (t3 - t2) - (t4 - t3))"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # fills the JIT cache
-    runs = [subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
-            for _ in range(repeat)]
-    return min(float(r[0]) for r in runs), min(float(r[1]) for r in runs)
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=10_000_000, help="length of the 1-D series")
@@ -155,14 +156,13 @@ def main(argv=None):
     p.add_argument("--cols", type=int, default=5000, help="panel columns (series)")
     p.add_argument("--beta", type=float, default=0.9)
     p.add_argument("--repeat", type=int, default=9)
+    p.add_argument("--json", metavar="FILE", help="append this run's figures to FILE")
     args = p.parse_args(argv)
 
-    import numba
     import pandas as pd
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-          f"numba {numba.__version__}, threads {numba.get_num_threads()}")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}; {engine_info()}")
     rng = np.random.default_rng(0)
     x = rng.standard_normal(args.n).cumsum()
     one = report(f"1-D, {args.n:,} float64, beta={args.beta}", peers_1d(x, args.beta), args.repeat, "ewmakit.ewma")
@@ -172,14 +172,18 @@ def main(argv=None):
     pan = report(f"panel {args.rows} x {args.cols} (time x series), float64, beta={args.beta}",
                  peers_panel(panel, args.beta), args.repeat, "ewmakit.ewma(axis=0)")
     varp = report("panel variants", variants_panel(panel, args.beta), args.repeat)
-    t_import, t_first = startup()
 
     rows = [("1-D vs np.copyto (floor)", one["ewmakit.ewma"] / one["np.copyto (floor)"], 1.6),
             ("1-D vs x.copy() (fresh output)", one["ewmakit.ewma"] / one["x.copy() (floor, fresh output)"], None)]
+    if "ewmakit.ewma(out=)" in one:
+        rows.append(("1-D with out= vs np.copyto", one["ewmakit.ewma(out=)"] / one["np.copyto (floor)"], 1.3))
     for peer, target in (("TA-Lib EMA", 0.5), ("polars ewm_mean", 0.25), ("pandas ewm().mean()", 0.12)):
         if peer in one:
             rows.append((f"1-D vs {peer}", one["ewmakit.ewma"] / one[peer], target))
     rows.append(("panel vs np.copyto (floor)", pan["ewmakit.ewma(axis=0)"] / pan["np.copyto (floor)"], 1.6))
+    if "ewmakit.ewma(axis=0, out=)" in pan:
+        rows.append(("panel with out= vs np.copyto", pan["ewmakit.ewma(axis=0, out=)"] / pan["np.copyto (floor)"],
+                     1.2))
     rows.append(("panel vs x.copy() (fresh output)",
                  pan["ewmakit.ewma(axis=0)"] / pan["x.copy() (floor, fresh output)"], None))
     for peer, target in (("numbagg move_exp_nanmean", 0.5), ("polars ewm_mean", 0.25), ("pandas ewm().mean()", 0.07)):
@@ -195,8 +199,6 @@ def main(argv=None):
         ("s.ewmakit.smooth vs raw ewma (10 M)", one["s.ewmakit.smooth (10 M Series)"] / one["ewmakit.ewma"], 1.15),
         ("df.ewmakit.smooth vs raw ewma (panel)",
          pan["df.ewmakit.smooth (DataFrame)"] / pan["ewmakit.ewma(axis=0)"], None),
-        ("import ewmakit (s)", t_import, 0.6),
-        ("first ewma call over a warm one (s)", t_first, 0.3),
     ]
     print("\nsummary (ratio = ewmakit / other; lower is better)")
     print(f"| {'case':<40} | {'measured':>8} | {'target':>7} |    |")
@@ -205,6 +207,10 @@ def main(argv=None):
         mark = "" if target is None else ("ok" if value <= target else "no")
         shown = "—" if target is None else f"≤ {target:g}"
         print(f"| {name:<40} | {value:8.3f} | {shown:>7} | {mark:<2} |")
+    if args.json:
+        save_json(args.json, {"engine": engine_info(), "times": {"1-D": one, "1-D variants": var1, "panel": pan,
+                                                                  "panel variants": varp},
+                              "ratios": {name: value for name, value, _ in rows}})
 
 
 if __name__ == "__main__":

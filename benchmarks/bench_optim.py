@@ -29,8 +29,9 @@ import numpy as np
 
 
 def _setup_threads():
-    # before numba/numpy spin up pools: one thread everywhere
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    # before any pool starts: one thread everywhere (the optimizer steps are serial loops anyway)
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS",
+                "EWMAKIT_NUM_THREADS"):
         os.environ.setdefault(var, "1")
 
 
@@ -100,10 +101,10 @@ def main(argv=None):
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--optimizers", default="adam", help="comma-separated: " + ",".join(OPTIONS))
+    p.add_argument("--json", metavar="FILE", help="append this run's figures to FILE")
     args = p.parse_args(argv)
     _setup_threads()
-
-    import numba
+    from _timing import engine_info, save_json
 
     try:
         import torch
@@ -112,11 +113,10 @@ def main(argv=None):
         tv = torch.__version__
     except ImportError:
         torch, tv = None, "not installed"
-    numba.set_num_threads(1)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.processor() or platform.platform()}")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, torch {tv}; "
-          "one thread")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, torch {tv}; {engine_info()}; one thread")
     dtype = np.float32 if args.dtype == "float32" else np.float64
+    record = {}
     for name in args.optimizers.split(","):
         cases, ours = cases_for(name.strip(), args.n, dtype, torch)
         times = timed(cases, args.repeat)
@@ -126,6 +126,9 @@ def main(argv=None):
             key = next((k for k in best if k.startswith("torch") and k.endswith(label)), None)
             if key is not None:
                 print(f"  ratio ewmakit / torch {label}: {best[ours] / best[key]:.2f}")
+        record[name] = best
+    if args.json:
+        save_json(args.json, {"engine": engine_info(), "dtype": args.dtype, "n": args.n, "best": record})
 
 
 if __name__ == "__main__":

@@ -24,7 +24,14 @@ from libc.math cimport NAN
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
-from ._rules cimport Cov, comoment, cov_step, cov_update, cov_value, debias, floating
+from ._rules cimport Cov, comoment, cov_step, cov_update, cov_value, debias, floating, west_comoment, west_mean
+
+
+cdef extern from *:
+    # restrict-qualified pointers: the steady row loop touches seven arrays, too many for the compiler to check
+    # for overlap at run time, so without them it would not be vectorised (they never overlap)
+    ctypedef double* double_r "double * __restrict__"
+    ctypedef int64_t* int64_r "int64_t * __restrict__"
 
 cdef enum:
     STEADY_ONE = 4096  # rows one pair needs before the steady weights are worth computing
@@ -173,6 +180,92 @@ cdef inline void store(Cov s, double* mean_x, double* mean_y, double* cov, doubl
 # --------------------------------------------------------------------------- row-major panels
 
 
+cdef inline void steady_means(const floating* xr, const floating* yr, double_r mxs, double_r mys, double_r cs,
+                              int64_r ns, Py_ssize_t w, double ow, double nw, double tw, bint same,
+                              bint unit) noexcept nogil:
+    """The means and co-moments of one row at the steady weights (:func:`comoment`'s arithmetic).
+
+    Called with ``same`` and ``unit`` as literals, so that each call is
+    compiled without the branches it does not take (a vectorised loop would
+    otherwise compute both sides of each, divisions included, and select).
+    """
+    cdef Py_ssize_t j
+    cdef double cx, cy, mx, my, nmx, nmy
+    for j in range(w):
+        cx = <double> xr[j]
+        cy = <double> yr[j]
+        mx = mxs[j]
+        my = mys[j]
+        nmx = west_mean(mx, cx, ow, nw, tw, unit)
+        nmy = nmx if same else west_mean(my, cy, ow, nw, tw, unit)
+        cs[j] = west_comoment(cs[j], mx, my, nmx, nmy, cx, cy, ow, nw, tw, unit)
+        mxs[j] = nmx
+        mys[j] = nmy
+        ns[j] += 1
+
+
+cdef inline void values(floating* orow, double_r cs, double_r sws, double_r sw2s, int64_r ns, Py_ssize_t w,
+                        double factor, bint steady, bint bias, int64_t minp, bint show, bint root) noexcept nogil:
+    """What one row writes (:func:`cov_value`): at the ``steady`` weights with their ``factor``, else each
+    column's own debiasing factor; ``show``: every column has min_periods. ``root`` as a literal (see above)."""
+    cdef Py_ssize_t j
+    for j in range(w):
+        orow[j] = <floating> cov_value(cs[j], factor if steady else debias(sws[j], sw2s[j], bias),
+                                       minp if show else ns[j], minp, root)
+
+
+cdef inline void write_row(floating* orow, double_r cs, double_r sws, double_r sw2s, int64_r ns, Py_ssize_t w,
+                           double factor, bint steady, bint bias, int64_t minp, bint show, bint root) noexcept nogil:
+    """:func:`values`, compiled apart for a standard deviation (``root``) and a variance or covariance."""
+    if root:
+        values(orow, cs, sws, sw2s, ns, w, factor, steady, bias, minp, show, True)
+    else:
+        values(orow, cs, sws, sw2s, ns, w, factor, steady, bias, minp, show, False)
+
+
+cdef inline void steady_row(const floating* xr, const floating* yr, floating* orow, double_r mxs, double_r mys,
+                            double_r cs, int64_r ns, Py_ssize_t w, double ow, double nw, bint same, double factor,
+                            int64_t minp, bint show, bint root) noexcept nogil:
+    """One row of :func:`pair_cols` with every column at the steady weights: only the means and the co-moment
+    change (bit for bit what :func:`cov_update` does then), then the values are written."""
+    cdef double tw = ow + nw
+    if same:
+        if tw == 1.0:
+            steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, True, True)
+        else:
+            steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, True, False)
+    else:
+        if tw == 1.0:
+            steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, False, True)
+        else:
+            steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, False, False)
+    write_row(orow, cs, cs, cs, ns, w, factor, True, True, minp, show, root)
+
+
+cdef inline void update_row(const floating* xr, const floating* yr, floating* orow, double_r mxs, double_r mys,
+                            double_r cs, double_r sws, double_r sw2s, double_r ows, int64_r ns, Py_ssize_t w,
+                            double d, double nw, bint adjust, bint same, bint bias, int64_t minp,
+                            bint root) noexcept nogil:
+    """One row of :func:`pair_cols` with every column started and observed: :func:`cov_update` for each.
+
+    Two loops, the update and then the values written, each simple enough to
+    vectorise (one loop with both did not).
+    """
+    cdef Py_ssize_t j
+    cdef Cov u
+    for j in range(w):
+        u = cov_update(<double> xr[j], <double> yr[j], d, nw, adjust, same, mxs[j], mys[j], cs[j], sws[j], sw2s[j],
+                       ows[j], ns[j] + 1)
+        mxs[j] = u.mx
+        mys[j] = u.my
+        cs[j] = u.c
+        sws[j] = u.sw
+        sw2s[j] = u.sw2
+        ows[j] = u.ow
+        ns[j] = u.n
+    write_row(orow, cs, sws, sw2s, ns, w, 0.0, False, bias, minp, False, root)
+
+
 cdef void pair_cols(const floating* x, const floating* y, floating* out, Py_ssize_t N, Py_ssize_t T,
                     Py_ssize_t c0, Py_ssize_t c1, double beta, const double* decay, bint timed, bint adjust,
                     bint ignore_na, int64_t minp, bint bias, double* mean_x, double* mean_y, double* cov,
@@ -235,25 +328,9 @@ cdef void pair_cols(const floating* x, const floating* y, floating* out, Py_ssiz
                     for j in range(w):
                         if ns[j] + 1 < minp:
                             show = False
-                    for j in range(w):
-                        r = comoment(<double> xr[j], <double> yr[j], ow, nw, mxs[j], mys[j], cs[j], same)
-                        mxs[j] = r.mx
-                        mys[j] = r.my
-                        cs[j] = r.c
-                        ns[j] += 1
-                        orow[j] = <floating> cov_value(r.c, factor, minp if show else ns[j], minp, root)
+                    steady_row(xr, yr, orow, mxs, mys, cs, ns, w, ow, nw, same, factor, minp, show, root)
                     continue
-                for j in range(w):
-                    u = cov_update(<double> xr[j], <double> yr[j], d, nw, adjust, same, mxs[j], mys[j], cs[j],
-                                   sws[j], sw2s[j], ows[j], ns[j] + 1)
-                    mxs[j] = u.mx
-                    mys[j] = u.my
-                    cs[j] = u.c
-                    sws[j] = u.sw
-                    sw2s[j] = u.sw2
-                    ows[j] = u.ow
-                    ns[j] = u.n
-                    orow[j] = <floating> cov_value(u.c, debias(u.sw, u.sw2, bias), u.n, minp, root)
+                update_row(xr, yr, orow, mxs, mys, cs, sws, sw2s, ows, ns, w, d, nw, adjust, same, bias, minp, root)
                 continue
         at_steady = False
         for j in range(w):

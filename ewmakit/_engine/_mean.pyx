@@ -16,7 +16,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
 from ._panel cimport mean_cols
-from ._rules cimport (Coefs, Mean, ema_step, finite, floating, mean_update, memo_decay, series_step,
+from ._rules cimport (MEMO_FREE, MEMO_SLOTS, Coefs, Mean, ema_step, finite, floating, mean_update, memo_decay, series_step,
                       stamp_decay, step, steady_coefs)
 
 cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
@@ -30,7 +30,6 @@ cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
 cdef enum:
     LANES = 4  # blocks walked side by side per thread (one long series)
     CHUNK = 256  # rows whose decays a timed walk gathers at a time
-    MEMO = 259  # slots of the step -> decay memo (256 and the three a probe may run past)
 
 
 def steady_weight(double beta, bint adjust):
@@ -285,6 +284,34 @@ cdef inline void lane(double* m, double* w, int64_t* q, double cur, double d, do
         w[0] = s.w
 
 
+cdef inline void timed_lane(double* m, double* w, int64_t* q, double cur, double d, double c_old, double c_new,
+                            bint adjust, bint ignore_na) noexcept nogil:
+    """:func:`lane` with a decay per row whose coefficients (``c_old``, ``c_new``: what :func:`mean_update`
+    computes for the weights (1·d, 1 − d)) were worked out beforehand, for a whole chunk at once."""
+    cdef Mean s
+    if not adjust and cur == cur and w[0] == 1.0:
+        m[0] = m[0] if m[0] == cur else m[0] * c_old + cur * c_new
+    else:
+        q[0] += cur != cur
+        s = step(m[0], w[0], 1, cur, d, 1.0 if adjust else 1.0 - d, adjust, ignore_na)
+        m[0] = s.m
+        w[0] = s.w
+
+
+cdef inline void unit_coefs(const double* d, double* c_old, double* c_new, Py_ssize_t h) noexcept nogil:
+    """The coefficients :func:`mean_update` computes for a past of weight 1 decayed by ``d[r]`` against
+    1 − d[r]: ``c_old[r] = (1·d)·inv``, ``c_new[r] = (1 − d)·inv``, ``inv = 1/(1·d + (1 − d))``, bit for bit
+    (a separate loop: the divisions vectorise)."""
+    cdef Py_ssize_t r
+    cdef double ow, nw, inv
+    for r in range(h):
+        ow = 1.0 * d[r]
+        nw = 1.0 - d[r]
+        inv = 1.0 / (ow + nw)
+        c_old[r] = ow * inv
+        c_new[r] = nw * inv
+
+
 cdef inline int64_t fill_decays(const int64_t* stamps, Py_ssize_t lo, Py_ssize_t h, int64_t unit_ns,
                                 double neg_scale, int64_t* keys, double* vals, double* out) noexcept nogil:
     """``out[:h]`` = the decays of rows ``lo:lo+h``; returns how many steps go back in time (or hit a NaT)."""
@@ -318,10 +345,12 @@ cdef void lanes(const floating* x, floating* out, double beta, const double* dec
     cdef double m[LANES]
     cdef double w[LANES]
     cdef int64_t q[LANES]
-    cdef int64_t keys[MEMO]
-    cdef double vals[MEMO]
+    cdef int64_t keys[MEMO_SLOTS]
+    cdef double vals[MEMO_SLOTS]
     cdef double db[LANES][CHUNK]
-    cdef double c, d0, d1, d2, d3
+    cdef double co[LANES][CHUNK]
+    cdef double cn[LANES][CHUNK]
+    cdef double c
     cdef int64_t bad = 0
     cdef Py_ssize_t s1 = s0 + size, s2 = s0 + 2 * size, s3 = s0 + 3 * size, c0, h, r, i, l
     for l in range(LANES):
@@ -332,8 +361,8 @@ cdef void lanes(const floating* x, floating* out, double beta, const double* dec
         st[6 * l] = m[l]
         st[6 * l + 1] = w[l]
     if timed:  # a decay per row: two loops, so that neither tests `timed` per row
-        for l in range(MEMO):
-            keys[l] = -1
+        for l in range(MEMO_SLOTS):
+            keys[l] = MEMO_FREE
         c0 = 0
         while c0 < size:
             h = min(size, c0 + CHUNK) - c0
@@ -343,20 +372,16 @@ cdef void lanes(const floating* x, floating* out, double beta, const double* dec
                 else:
                     for r in range(h):
                         db[l][r] = decay[s0 + l * size + c0 + r]
+                unit_coefs(db[l], co[l], cn[l], h)
             for r in range(h):
                 i = c0 + r
-                d0, d1, d2, d3 = db[0][r], db[1][r], db[2][r], db[3][r]
-                lane(&m[0], &w[0], &q[0], <double> x[s0 + i], d0, 1.0 if adjust else 1.0 - d0, adjust, ignore_na,
-                     False, w_star, k.old, k.new)
+                timed_lane(&m[0], &w[0], &q[0], <double> x[s0 + i], db[0][r], co[0][r], cn[0][r], adjust, ignore_na)
                 out[s0 + i] = <floating> m[0]
-                lane(&m[1], &w[1], &q[1], <double> x[s1 + i], d1, 1.0 if adjust else 1.0 - d1, adjust, ignore_na,
-                     False, w_star, k.old, k.new)
+                timed_lane(&m[1], &w[1], &q[1], <double> x[s1 + i], db[1][r], co[1][r], cn[1][r], adjust, ignore_na)
                 out[s1 + i] = <floating> m[1]
-                lane(&m[2], &w[2], &q[2], <double> x[s2 + i], d2, 1.0 if adjust else 1.0 - d2, adjust, ignore_na,
-                     False, w_star, k.old, k.new)
+                timed_lane(&m[2], &w[2], &q[2], <double> x[s2 + i], db[2][r], co[2][r], cn[2][r], adjust, ignore_na)
                 out[s2 + i] = <floating> m[2]
-                lane(&m[3], &w[3], &q[3], <double> x[s3 + i], d3, 1.0 if adjust else 1.0 - d3, adjust, ignore_na,
-                     False, w_star, k.old, k.new)
+                timed_lane(&m[3], &w[3], &q[3], <double> x[s3 + i], db[3][r], co[3][r], cn[3][r], adjust, ignore_na)
                 out[s3 + i] = <floating> m[3]
             c0 += CHUNK
     else:

@@ -17,11 +17,24 @@ Conventions shared by the kernels (the callers check everything):
   already cast to the array's dtype, so float32 parameters get float32 math,
   in the order torch's kernels use (``addcdiv``: ``p + (value·a)/b``);
 * no fast-math: the results are IEEE-exact for the operations written.
+
+Each step is written once, for one element (``*_elem``, fused over float32 and
+float64); the loops around it take restrict-qualified pointers (the arrays
+never overlap: the optimizers refuse parameters that share memory) and are
+called with their switches as literals, so that the compiler vectorises one
+branch-free loop per case.
 """
 
 from libc.math cimport sqrt, sqrtf
 
 from ._rules cimport ema_step, floating
+
+
+cdef extern from *:
+    ctypedef float* float_r "float * __restrict__"
+    ctypedef const float* cfloat_r "const float * __restrict__"
+    ctypedef double* double_r "double * __restrict__"
+    ctypedef const double* cdouble_r "const double * __restrict__"
 
 
 cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
@@ -40,6 +53,136 @@ cdef inline floating root(floating v) noexcept nogil:
         return sqrt(v)
 
 
+# --------------------------------------------------------------------------- one element of each step
+
+
+cdef inline void sgd_elem(floating* p, const floating* g, floating* buf, floating lr, floating sign,
+                          floating weight_decay, double momentum, floating mom, floating scale, bint nesterov,
+                          bint first, bint use_momentum, bint decayed) noexcept nogil:
+    cdef floating pk = p[0]
+    cdef floating gk = sign * g[0]
+    cdef floating bk
+    if decayed:
+        gk = gk + weight_decay * pk
+    if use_momentum:
+        if first:
+            buf[0] = gk
+        else:
+            buf[0] = <floating> ema_step(<double> buf[0], <double> (scale * gk), momentum)
+        bk = buf[0]
+        if nesterov:
+            gk = gk + mom * bk
+        else:
+            gk = bk
+    p[0] = pk - lr * gk
+
+
+cdef inline void rmsprop_elem(floating* p, const floating* g, floating* square_avg, floating* grad_avg,
+                              floating* buf, floating lr, floating sign, floating weight_decay, double beta,
+                              floating eps, bint centered, double momentum, floating scale, bint use_momentum,
+                              bint decayed) noexcept nogil:
+    cdef floating pk = p[0]
+    cdef floating gk = sign * g[0]
+    cdef floating s, ga, avg
+    if decayed:
+        gk = gk + weight_decay * pk
+    square_avg[0] = <floating> ema_step(<double> square_avg[0], <double> (gk * gk), beta)
+    s = square_avg[0]
+    if centered:
+        grad_avg[0] = <floating> ema_step(<double> grad_avg[0], <double> gk, beta)
+        ga = grad_avg[0]
+        s = s - ga * ga
+    avg = root(s) + eps
+    if use_momentum:
+        buf[0] = <floating> ema_step(<double> buf[0], <double> (scale * (gk / avg)), momentum)
+        p[0] = pk - lr * buf[0]
+    else:
+        p[0] = pk - (lr * gk) / avg
+
+
+cdef inline void adam_elem(floating* p, const floating* g, floating* exp_avg, floating* exp_avg_sq,
+                           floating* max_exp_avg_sq, floating step_size, floating sign, floating weight_decay,
+                           floating decay, double beta1, double beta2, floating bc2_sqrt, floating eps, bint amsgrad,
+                           bint decayed) noexcept nogil:
+    cdef floating pk = p[0] * decay
+    cdef floating gk = sign * g[0]
+    cdef floating v, vmax
+    if decayed:
+        gk = gk + weight_decay * pk
+    exp_avg[0] = <floating> ema_step(<double> exp_avg[0], <double> gk, beta1)
+    exp_avg_sq[0] = <floating> ema_step(<double> exp_avg_sq[0], <double> (gk * gk), beta2)
+    v = exp_avg_sq[0]
+    if amsgrad:
+        vmax = max_exp_avg_sq[0]
+        if not v <= vmax:  # torch.maximum: a NaN wins
+            vmax = v
+        max_exp_avg_sq[0] = vmax
+        v = vmax
+    p[0] = pk - (step_size * exp_avg[0]) / (root(v) / bc2_sqrt + eps)
+
+
+# --------------------------------------------------------------------------- the loops, one per dtype
+# (the restrict qualifiers need the element type spelled out; each loop only calls the element step)
+
+
+cdef inline void sgd_f32(float_r p, cfloat_r g, float_r buf, Py_ssize_t n, float lr, float sign, float weight_decay,
+                         double momentum, float mom, float scale, bint nesterov, bint first, bint use_momentum,
+                         bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        sgd_elem(&p[k], &g[k], &buf[k], lr, sign, weight_decay, momentum, mom, scale, nesterov, first,
+                 use_momentum, decayed)
+
+
+cdef inline void sgd_f64(double_r p, cdouble_r g, double_r buf, Py_ssize_t n, double lr, double sign,
+                         double weight_decay, double momentum, double mom, double scale, bint nesterov, bint first,
+                         bint use_momentum, bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        sgd_elem(&p[k], &g[k], &buf[k], lr, sign, weight_decay, momentum, mom, scale, nesterov, first,
+                 use_momentum, decayed)
+
+
+cdef inline void rmsprop_f32(float_r p, cfloat_r g, float_r square_avg, float_r grad_avg, float_r buf, Py_ssize_t n,
+                             float lr, float sign, float weight_decay, double beta, float eps, bint centered,
+                             double momentum, float scale, bint use_momentum, bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        rmsprop_elem(&p[k], &g[k], &square_avg[k], &grad_avg[k], &buf[k], lr, sign, weight_decay, beta, eps,
+                     centered, momentum, scale, use_momentum, decayed)
+
+
+cdef inline void rmsprop_f64(double_r p, cdouble_r g, double_r square_avg, double_r grad_avg, double_r buf,
+                             Py_ssize_t n, double lr, double sign, double weight_decay, double beta, double eps,
+                             bint centered, double momentum, double scale, bint use_momentum,
+                             bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        rmsprop_elem(&p[k], &g[k], &square_avg[k], &grad_avg[k], &buf[k], lr, sign, weight_decay, beta, eps,
+                     centered, momentum, scale, use_momentum, decayed)
+
+
+cdef inline void adam_f32(float_r p, cfloat_r g, float_r exp_avg, float_r exp_avg_sq, float_r max_exp_avg_sq,
+                          Py_ssize_t n, float step_size, float sign, float weight_decay, float decay, double beta1,
+                          double beta2, float bc2_sqrt, float eps, bint amsgrad, bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        adam_elem(&p[k], &g[k], &exp_avg[k], &exp_avg_sq[k], &max_exp_avg_sq[k], step_size, sign, weight_decay,
+                  decay, beta1, beta2, bc2_sqrt, eps, amsgrad, decayed)
+
+
+cdef inline void adam_f64(double_r p, cdouble_r g, double_r exp_avg, double_r exp_avg_sq, double_r max_exp_avg_sq,
+                          Py_ssize_t n, double step_size, double sign, double weight_decay, double decay, double beta1,
+                          double beta2, double bc2_sqrt, double eps, bint amsgrad, bint decayed) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(n):
+        adam_elem(&p[k], &g[k], &exp_avg[k], &exp_avg_sq[k], &max_exp_avg_sq[k], step_size, sign, weight_decay,
+                  decay, beta1, beta2, bc2_sqrt, eps, amsgrad, decayed)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
 def sgd_step(floating[::1] p, const floating[::1] g, floating[::1] buf, floating lr, floating sign,
              floating weight_decay, double momentum, floating mom, floating scale, bint nesterov, bint first):
     """SGD with heavy-ball momentum, in place over flat ``p`` and ``buf``.
@@ -50,27 +193,32 @@ def sgd_step(floating[::1] p, const floating[::1] g, floating[::1] buf, floating
     ``buf <- ema_step(buf, scale·g, β)``. ``first``: torch's first step
     ``buf = g``. ``buf`` is ignored (may be empty) when ``momentum == 0``.
     """
-    cdef Py_ssize_t k, n = p.shape[0]
-    cdef bint use_momentum = momentum != 0.0
-    cdef floating pk, gk, bk
+    cdef Py_ssize_t n = p.shape[0]
+    cdef bint use_momentum = momentum != 0.0, decayed = weight_decay != 0.0
     check_sizes("sgd_step", n, {"g": g.shape[0], **({"buf": buf.shape[0]} if use_momentum else {})})
+    if n == 0:
+        return
     with nogil:
-        for k in range(n):
-            pk = p[k]
-            gk = sign * g[k]
-            if weight_decay != 0.0:
-                gk = gk + weight_decay * pk
-            if use_momentum:
-                if first:
-                    buf[k] = gk
-                else:
-                    buf[k] = <floating> ema_step(<double> buf[k], <double> (scale * gk), momentum)
-                bk = buf[k]
-                if nesterov:
-                    gk = gk + mom * bk
-                else:
-                    gk = bk
-            p[k] = pk - lr * gk
+        if floating is float:
+            if not use_momentum:
+                sgd_f32(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
+                        decayed)
+            elif nesterov:
+                sgd_f32(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, first, True,
+                        decayed)
+            else:
+                sgd_f32(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, first, True,
+                        decayed)
+        else:
+            if not use_momentum:
+                sgd_f64(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
+                        decayed)
+            elif nesterov:
+                sgd_f64(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, first, True,
+                        decayed)
+            else:
+                sgd_f64(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, first, True,
+                        decayed)
 
 
 def rmsprop_step(floating[::1] p, const floating[::1] g, floating[::1] square_avg, floating[::1] grad_avg,
@@ -83,30 +231,30 @@ def rmsprop_step(floating[::1] p, const floating[::1] g, floating[::1] square_av
     ``buf <- ema_step(buf, scale·g/avg, β)`` from a zero start. ``grad_avg`` and
     ``buf`` are ignored (may be empty) unless ``centered`` / ``momentum != 0``.
     """
-    cdef Py_ssize_t k, n = p.shape[0]
-    cdef bint use_momentum = momentum != 0.0
-    cdef floating pk, gk, s, ga, avg
+    cdef Py_ssize_t n = p.shape[0]
+    cdef bint use_momentum = momentum != 0.0, decayed = weight_decay != 0.0
     check_sizes("rmsprop_step", n, {"g": g.shape[0], "square_avg": square_avg.shape[0],
                                     **({"grad_avg": grad_avg.shape[0]} if centered else {}),
                                     **({"buf": buf.shape[0]} if use_momentum else {})})
+    if n == 0:
+        return
+    cdef floating* ga = &grad_avg[0] if centered else &square_avg[0]  # not read when not centered
+    cdef floating* bf = &buf[0] if use_momentum else &square_avg[0]  # not read without momentum
     with nogil:
-        for k in range(n):
-            pk = p[k]
-            gk = sign * g[k]
-            if weight_decay != 0.0:
-                gk = gk + weight_decay * pk
-            square_avg[k] = <floating> ema_step(<double> square_avg[k], <double> (gk * gk), beta)
-            s = square_avg[k]
+        if floating is float:
             if centered:
-                grad_avg[k] = <floating> ema_step(<double> grad_avg[k], <double> gk, beta)
-                ga = grad_avg[k]
-                s = s - ga * ga
-            avg = root(s) + eps
-            if use_momentum:
-                buf[k] = <floating> ema_step(<double> buf[k], <double> (scale * (gk / avg)), momentum)
-                p[k] = pk - lr * buf[k]
+                rmsprop_f32(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                            momentum, scale, use_momentum, decayed)
             else:
-                p[k] = pk - (lr * gk) / avg
+                rmsprop_f32(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                            momentum, scale, use_momentum, decayed)
+        else:
+            if centered:
+                rmsprop_f64(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                            momentum, scale, use_momentum, decayed)
+            else:
+                rmsprop_f64(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                            momentum, scale, use_momentum, decayed)
 
 
 def adam_step(floating[::1] p, const floating[::1] g, floating[::1] exp_avg, floating[::1] exp_avg_sq,
@@ -119,23 +267,25 @@ def adam_step(floating[::1] p, const floating[::1] g, floating[::1] exp_avg, flo
     gradient instead). ``max_exp_avg_sq`` is ignored (may be empty) unless
     ``amsgrad``.
     """
-    cdef Py_ssize_t k, n = p.shape[0]
-    cdef floating pk, gk, v, vmax
+    cdef Py_ssize_t n = p.shape[0]
+    cdef bint decayed = weight_decay != 0.0
     check_sizes("adam_step", n, {"g": g.shape[0], "exp_avg": exp_avg.shape[0], "exp_avg_sq": exp_avg_sq.shape[0],
                                  **({"max_exp_avg_sq": max_exp_avg_sq.shape[0]} if amsgrad else {})})
+    if n == 0:
+        return
+    cdef floating* vmax = &max_exp_avg_sq[0] if amsgrad else &exp_avg_sq[0]  # not read without amsgrad
     with nogil:
-        for k in range(n):
-            pk = p[k] * decay
-            gk = sign * g[k]
-            if weight_decay != 0.0:
-                gk = gk + weight_decay * pk
-            exp_avg[k] = <floating> ema_step(<double> exp_avg[k], <double> gk, beta1)
-            exp_avg_sq[k] = <floating> ema_step(<double> exp_avg_sq[k], <double> (gk * gk), beta2)
-            v = exp_avg_sq[k]
+        if floating is float:
             if amsgrad:
-                vmax = max_exp_avg_sq[k]
-                if not v <= vmax:  # torch.maximum: a NaN wins
-                    vmax = v
-                max_exp_avg_sq[k] = vmax
-                v = vmax
-            p[k] = pk - (step_size * exp_avg[k]) / (root(v) / bc2_sqrt + eps)
+                adam_f32(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, True, decayed)
+            else:
+                adam_f32(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, False, decayed)
+        else:
+            if amsgrad:
+                adam_f64(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, True, decayed)
+            else:
+                adam_f64(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, False, decayed)

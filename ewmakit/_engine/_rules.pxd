@@ -135,32 +135,36 @@ cdef inline double ema_step(double v, double x, double beta) noexcept nogil:
 # --------------------------------------------------------------------------- covariance
 
 
+cdef inline double west_mean(double m, double x, double ow, double nw, double tw, bint unit) noexcept nogil:
+    """West's weighted mean of ``m`` (weight ``ow``) and ``x`` (weight ``nw``), ``tw = ow + nw``: exactly ``m``
+    when x == m; ``unit`` (tw == 1.0) leaves out the division (v / 1.0 == v exactly)."""
+    if m == x:
+        return m
+    return ow * m + nw * x if unit else (ow * m + nw * x) / tw
+
+
+cdef inline double west_comoment(double c, double mx, double my, double nmx, double nmy, double cx, double cy,
+                                 double ow, double nw, double tw, bint unit) noexcept nogil:
+    """West's co-moment after the pair (cx, cy) of weight ``nw`` moved the means from (mx, my) to (nmx, nmy)."""
+    cdef double v = ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))
+    return v if unit else v / tw
+
+
 cdef inline Cov comoment(double cx, double cy, double ow, double nw, double mx, double my, double c,
                          bint same) noexcept nogil:
     """West's update of the weighted means and co-moment with a new pair (cx, cy) of weight ``nw``.
 
     ``ow`` is the (decayed) weight of the past; pandas' arithmetic exactly.
     ``same``: x is y (a variance), so the y mean is the x mean. Fills mx, my, c.
+    The usual case (no adjust, β >= 0.5) has a total weight of exactly 1 and
+    needs no division.
     """
     cdef Cov s
     cdef double tw = ow + nw
-    cdef double nmx, nmy
-    if tw == 1.0:  # v / 1.0 == v exactly: the usual case (no adjust, β >= 0.5) needs no division
-        nmx = mx if mx == cx else ow * mx + nw * cx
-        if same:
-            nmy = nmx
-        else:
-            nmy = my if my == cy else ow * my + nw * cy
-        s.c = ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))
-    else:
-        nmx = mx if mx == cx else (ow * mx + nw * cx) / tw
-        if same:
-            nmy = nmx
-        else:
-            nmy = my if my == cy else (ow * my + nw * cy) / tw
-        s.c = (ow * (c + (mx - nmx) * (my - nmy)) + nw * ((cx - nmx) * (cy - nmy))) / tw
-    s.mx = nmx
-    s.my = nmy
+    cdef bint unit = tw == 1.0
+    s.mx = west_mean(mx, cx, ow, nw, tw, unit)
+    s.my = s.mx if same else west_mean(my, cy, ow, nw, tw, unit)
+    s.c = west_comoment(c, mx, my, s.mx, s.my, cx, cy, ow, nw, tw, unit)
     return s
 
 
@@ -267,29 +271,48 @@ cdef inline double time_decay(double dt, double neg_scale) noexcept nogil:
     return exp2(dt * neg_scale)
 
 
+cdef enum:
+    MEMO_BITS = 12
+    MEMO_SLOTS = 4096  # 2**MEMO_BITS slots of the step -> decay memo of the timed walks (64 KB with the values)
+
+cdef extern from "<stdint.h>":
+    const int64_t INT64_MIN  # a NaT among int64 time stamps; the key of a free memo slot (never looked up)
+
+cdef extern from *:
+    """
+    #define EWMAKIT_MEMO_FREE INT64_MIN
+    """
+    const int64_t MEMO_FREE "EWMAKIT_MEMO_FREE"
+
+
 cdef inline double memo_decay(int64_t step_, int64_t unit_ns, double neg_scale, int64_t* keys,
                               double* vals) noexcept nogil:
     """:func:`time_decay` of a step of ``step_`` stamp units, through a memo of the steps already seen.
 
     Real indexes have a handful of distinct steps; the memo returns the very
-    value the formula gives. 256 slots (``keys``/``vals`` of 259, keys -1 when
-    free), a step hashed to one (Fibonacci hashing: steps in ns are multiples of
-    10**9) and looked up there and in the next three.
+    value the formula gives. MEMO_SLOTS slots (``keys``/``vals``, keys
+    INT64_MIN when free) in pairs: a step is hashed (MurmurHash3's finaliser:
+    steps in ns are multiples of 10**9, which simpler hashes pile up) to slot
+    ``h`` and looked up there and in ``h ^ 1`` (two compares, predictable
+    branches, no probing loop); a new step takes ``h``, moving the step there
+    to ``h ^ 1``, so two steps that share a slot both stay.
     """
-    cdef int64_t h = <int64_t> ((<unsigned long long> step_ * <unsigned long long> 11400714819323198485ULL) >> 56)
-    cdef int64_t k, slot
+    # Fibonacci hashing, the top MEMO_BITS bits of step·2^64/φ: arithmetic sequences of steps (1, 2, 3... of any
+    # unit) land in distinct slots
+    cdef int64_t h = <int64_t> ((<unsigned long long> step_ * 11400714819323198485ULL) >> (64 - MEMO_BITS))
+    cdef int64_t g
     cdef double v
-    for k in range(h, h + 4):
-        if keys[k] == step_:
-            return vals[k]
+    if keys[h] == step_:
+        return vals[h]
+    g = h ^ 1
+    if keys[g] == step_:
+        return vals[g]
     v = time_decay(<double> (step_ * unit_ns), neg_scale)
-    slot = h
-    for k in range(h, h + 4):
-        if keys[k] == -1:
-            slot = k
-            break
-    keys[slot] = step_
-    vals[slot] = v
+    if keys[h] != MEMO_FREE:  # the step living in h moves to h ^ 1: two steps hashed to h both stay
+        keys[g] = keys[h]
+        vals[g] = vals[h]
+    keys[h] = step_
+    vals[h] = v
     return v
 
 

@@ -5,7 +5,7 @@ from cython.parallel cimport prange
 from libc.math cimport fabs, INFINITY
 from libc.stdint cimport int64_t
 
-from ._rules cimport floating, memo_decay, time_decay
+from ._rules cimport INT64_MIN, MEMO_FREE, MEMO_SLOTS, floating, memo_decay, time_decay
 
 import numpy as np
 
@@ -36,7 +36,6 @@ def openmp():
 
 cdef enum:
     TILE = 128  # transposition tiles of 128 × 128: a tile's rows of dst are written contiguously
-    MEMO = 259  # slots of the step -> decay memo (see memo_decay)
 
 
 def first_nonfinite(const floating[::1] flat):
@@ -96,13 +95,13 @@ def decays(const double[::1] dt, double neg_scale, double[::1] out):
 cdef (Py_ssize_t, int) stamp_range(const int64_t* stamps, int64_t unit_ns, double neg_scale, double* out,
                                    Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
     """The stamp decays of rows ``lo:hi`` (lo >= 1): (-1, 0) or the first problem (row, 1 NaT / 2 step back)."""
-    cdef int64_t nat = -9223372036854775807 - 1
-    cdef int64_t keys[MEMO]
-    cdef double vals[MEMO]
+    cdef int64_t nat = INT64_MIN
+    cdef int64_t keys[MEMO_SLOTS]
+    cdef double vals[MEMO_SLOTS]
     cdef int64_t t, step_
     cdef Py_ssize_t i
-    for i in range(MEMO):
-        keys[i] = -1
+    for i in range(MEMO_SLOTS):
+        keys[i] = MEMO_FREE
     for i in range(lo, hi):
         t = stamps[i]
         if t == nat:
@@ -123,7 +122,7 @@ def stamp_decays(const int64_t[::1] stamps, int64_t unit_ns, double neg_scale, d
     ranges in parallel. Returns ``(-1, 0)``, or ``(i, 1)`` for the first NaT at
     row i, ``(i, 2)`` when row i comes before row i − 1.
     """
-    cdef int64_t nat = -9223372036854775807 - 1
+    cdef int64_t nat = INT64_MIN
     cdef Py_ssize_t n = stamps.shape[0], lo, hi
     cdef int p
     cdef Py_ssize_t[64] where
