@@ -313,18 +313,23 @@ cdef inline void unit_coefs(const double* d, double* c_old, double* c_new, Py_ss
 
 
 cdef inline int64_t fill_decays(const int64_t* stamps, Py_ssize_t lo, Py_ssize_t h, int64_t unit_ns,
-                                double neg_scale, int64_t* keys, double* vals, double* out) noexcept nogil:
-    """``out[:h]`` = the decays of rows ``lo:lo+h``; returns how many steps go back in time (or hit a NaT)."""
-    cdef int64_t bad = 0, step_
-    cdef Py_ssize_t r, i
-    for r in range(h):
-        i = lo + r
-        if i == 0:
-            out[r] = 1.0
-            continue
-        bad += stamps[i] < stamps[i - 1]  # a step back in time, or a NaT (the smallest int64); compared, never
-        step_ = stamps[i] - stamps[i - 1]  # subtracted first: the difference may wrap around
-        out[r] = memo_decay(step_, unit_ns, neg_scale, keys, vals)
+                                double neg_scale, int64_t* keys, double* vals, int64_t* steps,
+                                double* out) noexcept nogil:
+    """``out[:h]`` = the decays of rows ``lo:lo+h``; returns how many steps go back in time (or hit a NaT).
+
+    The steps and that count first, for the whole chunk (a loop that
+    vectorises; ``steps`` is scratch of ``h``), then the memo, step by step.
+    """
+    cdef int64_t bad = 0
+    cdef Py_ssize_t r, first = 1 if lo == 0 else 0  # row 0 of the series has no step: decay 1
+    if first:
+        out[0] = 1.0
+        steps[0] = 0
+    for r in range(first, h):
+        bad += stamps[lo + r] < stamps[lo + r - 1]  # a step back in time, or a NaT (the smallest int64): compared,
+        steps[r] = stamps[lo + r] - stamps[lo + r - 1]  # never subtracted first (the difference may wrap around)
+    for r in range(first, h):
+        out[r] = memo_decay(steps[r], unit_ns, neg_scale, keys, vals)
     return bad
 
 
@@ -350,6 +355,7 @@ cdef void lanes(const floating* x, floating* out, double beta, const double* dec
     cdef double db[LANES][CHUNK]
     cdef double co[LANES][CHUNK]
     cdef double cn[LANES][CHUNK]
+    cdef int64_t steps[CHUNK]
     cdef double c
     cdef int64_t bad = 0
     cdef Py_ssize_t s1 = s0 + size, s2 = s0 + 2 * size, s3 = s0 + 3 * size, c0, h, r, i, l
@@ -368,7 +374,7 @@ cdef void lanes(const floating* x, floating* out, double beta, const double* dec
             h = min(size, c0 + CHUNK) - c0
             for l in range(LANES):
                 if stamped:
-                    bad += fill_decays(stamps, s0 + l * size + c0, h, unit_ns, neg_scale, keys, vals, db[l])
+                    bad += fill_decays(stamps, s0 + l * size + c0, h, unit_ns, neg_scale, keys, vals, steps, db[l])
                 else:
                     for r in range(h):
                         db[l][r] = decay[s0 + l * size + c0 + r]

@@ -180,7 +180,41 @@ cdef inline void adam_f64(double_r p, cdouble_r g, double_r exp_avg, double_r ex
                   decay, beta1, beta2, bc2_sqrt, eps, amsgrad, decayed)
 
 
+cdef inline void sgd_any(floating* p, const floating* g, floating* buf, Py_ssize_t n, floating lr, floating sign,
+                         floating weight_decay, double momentum, floating mom, floating scale, bint nesterov,
+                         bint first, bint use_momentum, bint decayed) noexcept nogil:
+    if floating is float:
+        sgd_f32(p, g, buf, n, lr, sign, weight_decay, momentum, mom, scale, nesterov, first, use_momentum, decayed)
+    else:
+        sgd_f64(p, g, buf, n, lr, sign, weight_decay, momentum, mom, scale, nesterov, first, use_momentum, decayed)
+
+
+cdef inline void rmsprop_any(floating* p, const floating* g, floating* square_avg, floating* grad_avg,
+                             floating* buf, Py_ssize_t n, floating lr, floating sign, floating weight_decay,
+                             double beta, floating eps, bint centered, double momentum, floating scale,
+                             bint use_momentum, bint decayed) noexcept nogil:
+    if floating is float:
+        rmsprop_f32(p, g, square_avg, grad_avg, buf, n, lr, sign, weight_decay, beta, eps, centered, momentum, scale,
+                    use_momentum, decayed)
+    else:
+        rmsprop_f64(p, g, square_avg, grad_avg, buf, n, lr, sign, weight_decay, beta, eps, centered, momentum, scale,
+                    use_momentum, decayed)
+
+
+cdef inline void adam_any(floating* p, const floating* g, floating* exp_avg, floating* exp_avg_sq,
+                          floating* max_exp_avg_sq, Py_ssize_t n, floating step_size, floating sign,
+                          floating weight_decay, floating decay, double beta1, double beta2, floating bc2_sqrt,
+                          floating eps, bint amsgrad, bint decayed) noexcept nogil:
+    if floating is float:
+        adam_f32(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, n, step_size, sign, weight_decay, decay, beta1, beta2,
+                 bc2_sqrt, eps, amsgrad, decayed)
+    else:
+        adam_f64(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, n, step_size, sign, weight_decay, decay, beta1, beta2,
+                 bc2_sqrt, eps, amsgrad, decayed)
+
+
 # --------------------------------------------------------------------------- entry points
+# (each switch is passed to the loops as a literal, so that every case compiles to its own branch-free loop)
 
 
 def sgd_step(floating[::1] p, const floating[::1] g, floating[::1] buf, floating lr, floating sign,
@@ -199,26 +233,27 @@ def sgd_step(floating[::1] p, const floating[::1] g, floating[::1] buf, floating
     if n == 0:
         return
     with nogil:
-        if floating is float:
-            if not use_momentum:
-                sgd_f32(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
-                        decayed)
-            elif nesterov:
-                sgd_f32(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, first, True,
-                        decayed)
+        if first:  # torch's first step: once per run, the general loop
+            sgd_any(&p[0], &g[0], &buf[0] if use_momentum else &p[0], n, lr, sign, weight_decay, momentum, mom,
+                    scale, nesterov, first, use_momentum, decayed)
+        elif not use_momentum:
+            if decayed:
+                sgd_any(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
+                        True)
             else:
-                sgd_f32(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, first, True,
-                        decayed)
+                sgd_any(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
+                        False)
+        elif nesterov:
+            if decayed:
+                sgd_any(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, False, True,
+                        True)
+            else:
+                sgd_any(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, False, True,
+                        False)
+        elif decayed:
+            sgd_any(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, True, True)
         else:
-            if not use_momentum:
-                sgd_f64(&p[0], &g[0], &p[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, False,
-                        decayed)
-            elif nesterov:
-                sgd_f64(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, True, first, True,
-                        decayed)
-            else:
-                sgd_f64(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, first, True,
-                        decayed)
+            sgd_any(&p[0], &g[0], &buf[0], n, lr, sign, weight_decay, momentum, mom, scale, False, False, True, False)
 
 
 def rmsprop_step(floating[::1] p, const floating[::1] g, floating[::1] square_avg, floating[::1] grad_avg,
@@ -241,20 +276,33 @@ def rmsprop_step(floating[::1] p, const floating[::1] g, floating[::1] square_av
     cdef floating* ga = &grad_avg[0] if centered else &square_avg[0]  # not read when not centered
     cdef floating* bf = &buf[0] if use_momentum else &square_avg[0]  # not read without momentum
     with nogil:
-        if floating is float:
-            if centered:
-                rmsprop_f32(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
-                            momentum, scale, use_momentum, decayed)
+        if centered:
+            if use_momentum:
+                if decayed:
+                    rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                                momentum, scale, True, True)
+                else:
+                    rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                                momentum, scale, True, False)
+            elif decayed:
+                rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                            momentum, scale, False, True)
             else:
-                rmsprop_f32(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
-                            momentum, scale, use_momentum, decayed)
+                rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
+                            momentum, scale, False, False)
+        elif use_momentum:
+            if decayed:
+                rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                            momentum, scale, True, True)
+            else:
+                rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                            momentum, scale, True, False)
+        elif decayed:
+            rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                        momentum, scale, False, True)
         else:
-            if centered:
-                rmsprop_f64(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, True,
-                            momentum, scale, use_momentum, decayed)
-            else:
-                rmsprop_f64(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
-                            momentum, scale, use_momentum, decayed)
+            rmsprop_any(&p[0], &g[0], &square_avg[0], ga, bf, n, lr, sign, weight_decay, beta, eps, False,
+                        momentum, scale, False, False)
 
 
 def adam_step(floating[::1] p, const floating[::1] g, floating[::1] exp_avg, floating[::1] exp_avg_sq,
@@ -275,17 +323,16 @@ def adam_step(floating[::1] p, const floating[::1] g, floating[::1] exp_avg, flo
         return
     cdef floating* vmax = &max_exp_avg_sq[0] if amsgrad else &exp_avg_sq[0]  # not read without amsgrad
     with nogil:
-        if floating is float:
-            if amsgrad:
-                adam_f32(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
-                         beta1, beta2, bc2_sqrt, eps, True, decayed)
+        if amsgrad:
+            if decayed:
+                adam_any(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, True, True)
             else:
-                adam_f32(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
-                         beta1, beta2, bc2_sqrt, eps, False, decayed)
+                adam_any(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                         beta1, beta2, bc2_sqrt, eps, True, False)
+        elif decayed:
+            adam_any(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                     beta1, beta2, bc2_sqrt, eps, False, True)
         else:
-            if amsgrad:
-                adam_f64(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
-                         beta1, beta2, bc2_sqrt, eps, True, decayed)
-            else:
-                adam_f64(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
-                         beta1, beta2, bc2_sqrt, eps, False, decayed)
+            adam_any(&p[0], &g[0], &exp_avg[0], &exp_avg_sq[0], vmax, n, step_size, sign, weight_decay, decay,
+                     beta1, beta2, bc2_sqrt, eps, False, False)
