@@ -24,7 +24,8 @@ from libc.math cimport NAN
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
-from ._rules cimport Cov, comoment, cov_step, cov_update, cov_value, debias, floating, west_comoment, west_mean
+from ._sizes cimport check_sizes
+from ._rules cimport Cov, add_weight, comoment, decay_weights, cov_step, cov_update, cov_value, debias, floating, west_comoment, west_mean
 
 
 cdef extern from *:
@@ -64,16 +65,9 @@ cdef Weights steady_weights(double beta, bint adjust) noexcept nogil:
     s.sw2 = 1.0
     s.ow = 1.0
     for k in range(1 << 22):
-        nsw = s.sw * beta
-        nsw2 = s.sw2 * (beta * beta)
-        now = s.ow * beta
-        nsw += nw
-        nsw2 += nw * nw
-        now += nw
-        if not adjust:
-            nsw /= now
-            nsw2 /= now * now
-            now = 1.0
+        nsw, nsw2, now = s.sw, s.sw2, s.ow
+        decay_weights(&nsw, &nsw2, &now, beta)  # a clean row, as cov_update weighs it
+        add_weight(&nsw, &nsw2, &now, nw, adjust)
         if nsw == s.sw and nsw2 == s.sw2 and now == s.ow:
             return s
         s.sw = nsw
@@ -346,6 +340,19 @@ cdef void pair_cols(const floating* x, const floating* y, floating* out, Py_ssiz
             orow[j] = <floating> cov_value(s.c, debias(s.sw, s.sw2, bias), s.n, minp, root)
 
 
+cdef int check_state(str kernel, const floating[:, ::1] x, const floating[:, ::1] y, floating[:, ::1] out,
+                     const double[::1] decay, bint timed, double[::1] mean_x, double[::1] mean_y, double[::1] cov,
+                     double[::1] sum_wt, double[::1] sum_wt2, double[::1] old_wt, int64_t[::1] nobs) except -1:
+    """The sizes :func:`cov_rows` and :func:`cov_long` will read and write: x, y and out (T, N), a state of N."""
+    cdef Py_ssize_t T = x.shape[0], N = x.shape[1]
+    check_sizes(kernel, T, {"y's rows": y.shape[0], "out's rows": out.shape[0]})
+    check_sizes(kernel, N, {"y's columns": y.shape[1], "out's columns": out.shape[1], "mean_x": mean_x.shape[0],
+                            "mean_y": mean_y.shape[0], "cov": cov.shape[0], "sum_wt": sum_wt.shape[0],
+                            "sum_wt2": sum_wt2.shape[0], "old_wt": old_wt.shape[0], "nobs": nobs.shape[0]})
+    check_sizes(kernel, T if timed else max(decay.shape[0], 1), {"decay": decay.shape[0]})
+    return 0
+
+
 def cov_rows(const floating[:, ::1] x, const floating[:, ::1] y, floating[:, ::1] out, double beta,
              const double[::1] decay, bint timed, bint adjust, bint ignore_na, int64_t minp, bint bias,
              double[::1] mean_x, double[::1] mean_y, double[::1] cov, double[::1] sum_wt, double[::1] sum_wt2,
@@ -365,6 +372,7 @@ def cov_rows(const floating[:, ::1] x, const floating[:, ::1] y, floating[:, ::1
     cdef Weights steady
     cdef Cov s
     cdef int p
+    check_state("cov_rows", x, y, out, decay, timed, mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs)
     if N == 0 or T == 0:
         return
     with nogil:
@@ -467,6 +475,8 @@ def cov_long(const floating[:, ::1] x, const floating[:, ::1] y, floating[:, ::1
     cdef double nw_const = 1.0 if adjust else 1.0 - beta
     cdef bint merged
     cdef int p
+    check_state("cov_long", x, y, out, decay, timed, mean_x, mean_y, cov, sum_wt, sum_wt2, old_wt, nobs)
+    check_sizes("cov_long", 1, {"x's columns": x.shape[1]})
     if T == 0:
         return
     xp = &x[0, 0]
@@ -539,14 +549,6 @@ def cov_long(const floating[:, ::1] x, const floating[:, ::1] y, floating[:, ::1
 # beside it until the two agree)
 
 
-cdef int check_chunk(str kernel, Py_ssize_t C, dict arrays) except -1:
-    """Refuse arrays a kernel would read or write out of bounds: each must hold ``C`` values."""
-    for name, got in arrays.items():
-        if got != C:
-            raise ValueError(f"{kernel}: {name} holds {got} values, the chunk has {C} columns")
-    return 0
-
-
 def cov_guess(const floating[:, ::1] x, const floating[:, ::1] y, const double[::1] decay, bint timed, double beta,
               bint adjust, bint ignore_na, bint same, double[:, ::1] guess, double[:, ::1] end, int64_t[::1] count):
     """Walk each pair of columns of the chunk from a guessed state; no output.
@@ -560,7 +562,7 @@ def cov_guess(const floating[:, ::1] x, const floating[:, ::1] y, const double[:
     cdef double cx, cy, d, nw
     cdef Weights steady = steady_for(beta, adjust, timed, 1, 1)
     cdef Cov s
-    check_chunk("cov_guess", C, {"y": y.shape[1], "guess": guess.shape[1], "end": end.shape[1],
+    check_sizes("cov_guess", C, {"y": y.shape[1], "guess": guess.shape[1], "end": end.shape[1],
                                  "count": count.shape[0]})
     if y.shape[0] != T or guess.shape[0] != 6 or end.shape[0] != 6:
         raise ValueError("cov_guess: y must have the rows of x, guess and end six rows")
@@ -604,7 +606,7 @@ def cov_continue(const floating[:, ::1] x, const floating[:, ::1] y, const doubl
     cdef int64_t walked = 0, n_in
     cdef double cx, cy, d, dg
     cdef Cov s, g
-    check_chunk("cov_continue", C, {"y": y.shape[1], "guess": guess.shape[1], "end": end.shape[1],
+    check_sizes("cov_continue", C, {"y": y.shape[1], "guess": guess.shape[1], "end": end.shape[1],
                                     "count": count.shape[0], "mean_x": mean_x.shape[0], "mean_y": mean_y.shape[0],
                                     "cov": cov.shape[0], "sum_wt": sum_wt.shape[0], "sum_wt2": sum_wt2.shape[0],
                                     "old_wt": old_wt.shape[0], "nobs": nobs.shape[0]})

@@ -23,6 +23,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
 from ._panel cimport mean_cols
+from ._sizes cimport check_sizes
 from ._rules cimport mean_update
 
 
@@ -43,14 +44,6 @@ cdef enum:
     SLOW = 1
     SIG = 2
     LINE = 3  # the scratch block of the line (fast − slow): the signal EMA's input
-
-
-cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
-    """Refuse arrays a kernel would read or write out of bounds: each must hold ``want`` values."""
-    for name, got in arrays.items():
-        if got != want:
-            raise ValueError(f"{kernel}: {name} holds {got} values, the kernel needs {want}")
-    return 0
 
 
 cdef inline double positive_part(double v) noexcept nogil:

@@ -16,16 +16,9 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
 from ._panel cimport mean_cols
+from ._sizes cimport check_sizes
 from ._rules cimport (MEMO_FREE, MEMO_SLOTS, Coefs, Mean, ema_step, finite, floating, mean_update, memo_decay, series_step,
                       stamp_decay, step, steady_coefs)
-
-cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
-    """Refuse arrays a kernel would read or write out of bounds: each must hold ``want`` values along axis 0."""
-    for name, got in arrays.items():
-        if got != want:
-            raise ValueError(f"{kernel}: {name} holds {got} values, the kernel needs {want}")
-    return 0
-
 
 cdef enum:
     LANES = 4  # blocks walked side by side per thread (one long series)

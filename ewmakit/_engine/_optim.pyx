@@ -27,6 +27,7 @@ branch-free loop per case.
 
 from libc.math cimport sqrt, sqrtf
 
+from ._sizes cimport check_sizes
 from ._rules cimport ema_step, floating
 
 
@@ -35,14 +36,6 @@ cdef extern from *:
     ctypedef const float* cfloat_r "const float * __restrict__"
     ctypedef double* double_r "double * __restrict__"
     ctypedef const double* cdouble_r "const double * __restrict__"
-
-
-cdef int check_sizes(str kernel, Py_ssize_t want, dict arrays) except -1:
-    """Refuse arrays a kernel would read or write out of bounds: each must hold ``want`` values."""
-    for name, got in arrays.items():
-        if got != want:
-            raise ValueError(f"{kernel}: {name} holds {got} values, the parameters {want}")
-    return 0
 
 
 cdef inline floating root(floating v) noexcept nogil:
@@ -229,7 +222,8 @@ def sgd_step(floating[::1] p, const floating[::1] g, floating[::1] buf, floating
     """
     cdef Py_ssize_t n = p.shape[0]
     cdef bint use_momentum = momentum != 0.0, decayed = weight_decay != 0.0
-    check_sizes("sgd_step", n, {"g": g.shape[0], **({"buf": buf.shape[0]} if use_momentum else {})})
+    check_sizes("sgd_step", n, {"g": g.shape[0], **({"buf": buf.shape[0]} if use_momentum else {})},
+                "the parameters")
     if n == 0:
         return
     with nogil:
@@ -270,7 +264,7 @@ def rmsprop_step(floating[::1] p, const floating[::1] g, floating[::1] square_av
     cdef bint use_momentum = momentum != 0.0, decayed = weight_decay != 0.0
     check_sizes("rmsprop_step", n, {"g": g.shape[0], "square_avg": square_avg.shape[0],
                                     **({"grad_avg": grad_avg.shape[0]} if centered else {}),
-                                    **({"buf": buf.shape[0]} if use_momentum else {})})
+                                    **({"buf": buf.shape[0]} if use_momentum else {})}, "the parameters")
     if n == 0:
         return
     cdef floating* ga = &grad_avg[0] if centered else &square_avg[0]  # not read when not centered
@@ -318,7 +312,8 @@ def adam_step(floating[::1] p, const floating[::1] g, floating[::1] exp_avg, flo
     cdef Py_ssize_t n = p.shape[0]
     cdef bint decayed = weight_decay != 0.0
     check_sizes("adam_step", n, {"g": g.shape[0], "exp_avg": exp_avg.shape[0], "exp_avg_sq": exp_avg_sq.shape[0],
-                                 **({"max_exp_avg_sq": max_exp_avg_sq.shape[0]} if amsgrad else {})})
+                                 **({"max_exp_avg_sq": max_exp_avg_sq.shape[0]} if amsgrad else {})},
+                "the parameters")
     if n == 0:
         return
     cdef floating* vmax = &max_exp_avg_sq[0] if amsgrad else &exp_avg_sq[0]  # not read without amsgrad

@@ -197,21 +197,31 @@ cdef inline double cov_value(double c, double factor, int64_t n, int64_t minp, b
     return v
 
 
+cdef inline void decay_weights(double* sw, double* sw2, double* ow, double d) noexcept nogil:
+    """A row decays the weights of the past: Σw and the weight of the past by ``d``, Σw² by d²."""
+    sw[0] *= d
+    sw2[0] *= d * d
+    ow[0] *= d
+
+
+cdef inline void add_weight(double* sw, double* sw2, double* ow, double nw, bint adjust) noexcept nogil:
+    """An observation of weight ``nw`` joins; without ``adjust`` the weights are renormalised to a past of 1."""
+    sw[0] += nw
+    sw2[0] += nw * nw
+    ow[0] += nw
+    if not adjust:
+        sw[0] /= ow[0]
+        sw2[0] /= ow[0] * ow[0]
+        ow[0] = 1.0
+
+
 cdef inline Cov cov_update(double cx, double cy, double d, double nw, bint adjust, bint same, double mx, double my,
                            double c, double sw, double sw2, double ow, int64_t n) noexcept nogil:
     """An observed pair on a started state: decay the weights by ``d``, then :func:`comoment` (nobs unchanged)."""
     cdef Cov s
-    sw *= d
-    sw2 *= d * d
-    ow *= d
+    decay_weights(&sw, &sw2, &ow, d)
     s = comoment(cx, cy, ow, nw, mx, my, c, same)
-    sw += nw
-    sw2 += nw * nw
-    ow += nw
-    if not adjust:  # renormalise to a past of weight 1
-        sw /= ow
-        sw2 /= ow * ow
-        ow = 1.0
+    add_weight(&sw, &sw2, &ow, nw, adjust)
     s.sw = sw
     s.sw2 = sw2
     s.ow = ow
@@ -229,9 +239,7 @@ cdef inline Cov cov_step(double mx, double my, double c, double sw, double sw2, 
             s = cov_update(cx, cy, d, nw, adjust, same, mx, my, c, sw, sw2, ow, n)
         else:
             if not ignore_na:
-                sw *= d
-                sw2 *= d * d
-                ow *= d
+                decay_weights(&sw, &sw2, &ow, d)
             s.mx = mx
             s.my = my
             s.c = c
