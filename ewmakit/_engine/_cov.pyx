@@ -50,6 +50,11 @@ ctypedef struct Weights:
     double ow
 
 
+cdef inline Weights no_weights() noexcept nogil:
+    """Steady weights that no state ever has (NaNs): the fast paths are off."""
+    return Weights(NAN, NAN, NAN)
+
+
 cdef Weights steady_weights(double beta, bint adjust) noexcept nogil:
     """The weights a clean series settles at under :func:`cov_update`, bit for bit, or NaNs.
 
@@ -59,33 +64,16 @@ cdef Weights steady_weights(double beta, bint adjust) noexcept nogil:
     """
     cdef double nw = 1.0 if adjust else 1.0 - beta
     cdef double nsw, nsw2, now  # the next weights
-    cdef Weights s
+    cdef Weights s = Weights(1.0, 1.0, 1.0)
     cdef int k
-    s.sw = 1.0
-    s.sw2 = 1.0
-    s.ow = 1.0
     for k in range(1 << 22):
         nsw, nsw2, now = s.sw, s.sw2, s.ow
         decay_weights(&nsw, &nsw2, &now, beta)  # a clean row, as cov_update weighs it
         add_weight(&nsw, &nsw2, &now, nw, adjust)
         if nsw == s.sw and nsw2 == s.sw2 and now == s.ow:
             return s
-        s.sw = nsw
-        s.sw2 = nsw2
-        s.ow = now
-    s.sw = NAN
-    s.sw2 = NAN
-    s.ow = NAN
-    return s
-
-
-cdef inline Weights no_weights() noexcept nogil:
-    """Steady weights that no state ever has (NaNs): the fast paths are off."""
-    cdef Weights s
-    s.sw = NAN
-    s.sw2 = NAN
-    s.ow = NAN
-    return s
+        s = Weights(nsw, nsw2, now)
+    return no_weights()
 
 
 cdef inline Weights steady_for(double beta, bint adjust, bint timed, Py_ssize_t T, Py_ssize_t min_rows) noexcept nogil:
@@ -148,15 +136,7 @@ cdef void one_pair(const floating* x, const floating* y, floating* out, Py_ssize
 cdef inline Cov load(const double* mean_x, const double* mean_y, const double* cov, const double* sum_wt,
                      const double* sum_wt2, const double* old_wt, const int64_t* nobs) noexcept nogil:
     """The state of series 0 of the state arrays given."""
-    cdef Cov s
-    s.mx = mean_x[0]
-    s.my = mean_y[0]
-    s.c = cov[0]
-    s.sw = sum_wt[0]
-    s.sw2 = sum_wt2[0]
-    s.ow = old_wt[0]
-    s.n = nobs[0]
-    return s
+    return Cov(mean_x[0], mean_y[0], cov[0], sum_wt[0], sum_wt2[0], old_wt[0], nobs[0])
 
 
 cdef inline void store(Cov s, double* mean_x, double* mean_y, double* cov, double* sum_wt, double* sum_wt2,
@@ -233,7 +213,7 @@ cdef inline void steady_row(const floating* xr, const floating* yr, floating* or
             steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, False, True)
         else:
             steady_means(xr, yr, mxs, mys, cs, ns, w, ow, nw, tw, False, False)
-    write_row(orow, cs, cs, cs, ns, w, factor, True, True, minp, show, root)
+    write_row(orow, cs, NULL, NULL, ns, w, factor, True, True, minp, show, root)  # steady: no weights read
 
 
 cdef inline void update_row(const floating* xr, const floating* yr, floating* orow, double_r mxs, double_r mys,
@@ -417,20 +397,9 @@ cdef void guessed_block(const floating* x, const floating* y, floating* out, Py_
     state at the end of the walk, and the number of observations in the block.
     Every row of the block is written, as if min_periods were met.
     """
-    cdef Cov s
     cdef double cx = <double> x[a], cy = <double> y[a]  # the block's first pair, as float64
-    s.mx = cx if cx == cx else 0.0
-    s.my = cy if cy == cy else 0.0
-    s.c = 0.0
-    if steady.sw == steady.sw:
-        s.sw = steady.sw
-        s.sw2 = steady.sw2
-        s.ow = steady.ow
-    else:
-        s.sw = 1.0
-        s.sw2 = 1.0
-        s.ow = 1.0
-    s.n = GUESSED
+    cdef Weights w = steady if steady.sw == steady.sw else Weights(1.0, 1.0, 1.0)
+    cdef Cov s = Cov(cx if cx == cx else 0.0, cy if cy == cy else 0.0, 0.0, w.sw, w.sw2, w.ow, GUESSED)
     st[0] = s.mx
     st[1] = s.my
     st[2] = s.c

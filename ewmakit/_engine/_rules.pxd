@@ -222,50 +222,24 @@ cdef inline Cov cov_update(double cx, double cy, double d, double nw, bint adjus
     decay_weights(&sw, &sw2, &ow, d)
     s = comoment(cx, cy, ow, nw, mx, my, c, same)
     add_weight(&sw, &sw2, &ow, nw, adjust)
-    s.sw = sw
-    s.sw2 = sw2
-    s.ow = ow
-    s.n = n
-    return s
+    return Cov(s.mx, s.my, s.c, sw, sw2, ow, n)
 
 
 cdef inline Cov cov_step(double mx, double my, double c, double sw, double sw2, double ow, int64_t n, double cx,
                          double cy, double d, double nw, bint adjust, bint ignore_na, bint same) noexcept nogil:
     """One row of one pair with pandas' rules for missing values (``ewmcov``): state -> new state."""
-    cdef Cov s
+    cdef Cov s = Cov(mx, my, c, sw, sw2, ow, n)  # a missing pair keeps the state (its weights may decay)
     cdef bint obs = (cx == cx) and (cy == cy)
     if n > 0:
         if obs:
             s = cov_update(cx, cy, d, nw, adjust, same, mx, my, c, sw, sw2, ow, n)
-        else:
-            if not ignore_na:
-                decay_weights(&sw, &sw2, &ow, d)
-            s.mx = mx
-            s.my = my
-            s.c = c
-            s.sw = sw
-            s.sw2 = sw2
-            s.ow = ow
-            s.n = n
+        elif not ignore_na:
+            decay_weights(&s.sw, &s.sw2, &s.ow, d)
     elif obs:
         if adjust or mx != mx:  # start at the first observation
-            s.mx = cx
-            s.my = cy
-            s.c = 0.0
-            s.sw = 1.0
-            s.sw2 = 1.0
-            s.ow = 1.0
+            s = Cov(cx, cy, 0.0, 1.0, 1.0, 1.0, n)
         else:  # the start value is a pseudo-observation of weight 1
             s = cov_update(cx, cy, d, nw, adjust, same, mx, my, 0.0, 1.0, 1.0, 1.0, n)
-        s.n = n
-    else:
-        s.mx = mx
-        s.my = my
-        s.c = c
-        s.sw = sw
-        s.sw2 = sw2
-        s.ow = ow
-        s.n = n
     if obs:
         s.n += 1
     return s
