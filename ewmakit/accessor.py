@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import core
-from ._inputs import as_float_array
+from ._frames import Table, column_floats, numeric_column, text_like
 
 __all__ = ["SeriesAccessor", "DataFrameAccessor"]
 
@@ -31,14 +31,14 @@ def _float_dtype(dtype) -> np.dtype:
     return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
 
 
-def _is_numeric(dtype) -> bool:
-    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
-
-
 def _check_k(k) -> float:
     if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= k < np.inf):
         raise ValueError(f"k must be a finite number >= 0, got {k!r}")
     return float(k)
+
+
+_DECAY_ARGS = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bias_correction", "ignore_na", "times",
+               "min_periods")
 
 
 class _Base:
@@ -48,17 +48,20 @@ class _Base:
     def _times(self, times):
         if isinstance(times, str):
             if times != "index":
-                raise ValueError(f"times must be 'index' or an array of times, got {times!r}")
+                if isinstance(self._obj, pd.DataFrame) and times in self._obj.columns:
+                    return times  # a column: the functions take it by name
+                raise ValueError(f"times must be 'index', a column name or an array of times, got {times!r}")
             index = self._obj.index
             if not isinstance(index, pd.DatetimeIndex):
                 raise TypeError(f"times='index' needs a DatetimeIndex, got {type(index).__name__}")
             return index
         return times
 
-    def _kw(self, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods):
-        return dict(beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
-                    bias_correction=bias_correction, ignore_na=ignore_na, times=self._times(times),
-                    min_periods=min_periods)
+    def _kw(self, given: dict) -> dict:
+        """The smoothing options among a method's arguments, ``times="index"`` resolved."""
+        kw = {k: given[k] for k in _DECAY_ARGS}
+        kw["times"] = self._times(kw["times"])
+        return kw
 
     # finance (see ewmakit.finance) ------------------------------------------------
 
@@ -88,49 +91,49 @@ class _Base:
 
 
 class SeriesAccessor(_Base):
-    """``s.ewmakit``: EWMA statistics of a numeric Series."""
+    """``s.ewmakit``: EWMA statistics of a Series holding numbers (any numeric dtype, numeric categories,
+    objects that are numbers)."""
 
     def __init__(self, obj: pd.Series):
-        if not _is_numeric(obj.dtype):
-            raise TypeError(f"the .ewmakit accessor needs numeric data, got a Series of dtype {obj.dtype}")
+        try:
+            Table(obj, "the Series")
+        except TypeError as exc:
+            raise TypeError(f"the .ewmakit accessor needs numeric data: {exc}") from None
         super().__init__(obj)
 
-    def _wrap(self, values: np.ndarray, name=None) -> pd.Series:
-        return pd.Series(values, index=self._obj.index, name=self._obj.name if name is None else name, copy=False)
-
     def _values(self) -> np.ndarray:
-        return as_float_array(self._obj, "the Series")
+        return Table(self._obj, "the Series").values
 
-    def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.Series:
+    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, by=None) -> pd.Series:
         """EWMA of the Series (see :func:`ewmakit.ewma`); ``times="index"`` uses its DatetimeIndex.
+
+        ``by``: one group key per row (an array or a Series on the same
+        index); each group is then smoothed on its own rows.
 
         Examples
         --------
         >>> import pandas as pd, ewmakit
         >>> pd.Series([1.0, 2.0, 3.0]).ewmakit.smooth(window=3).tolist()
         [1.0, 1.5, 2.25]
+        >>> pd.Series([1.0, 10.0, 3.0, 30.0]).ewmakit.smooth(0.5, by=["a", "b", "a", "b"]).tolist()
+        [1.0, 10.0, 2.0, 20.0]
         """
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._wrap(core.ewma(self._values(), **kw))
+        return core.ewma(self._obj, **self._kw(locals()), by=by)
 
-    def var(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False) -> pd.Series:
+    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None) -> pd.Series:
         """EW variance (see :func:`ewmakit.ewmvar`)."""
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._wrap(core.ewmvar(self._values(), bias=bias, **kw))
+        return core.ewmvar(self._obj, **self._kw(locals()), bias=bias, by=by)
 
-    def std(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False) -> pd.Series:
+    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None) -> pd.Series:
         """EW standard deviation (see :func:`ewmakit.ewmstd`)."""
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._wrap(core.ewmstd(self._values(), bias=bias, **kw))
+        return core.ewmstd(self._obj, **self._kw(locals()), bias=bias, by=by)
 
-    def zscore(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-               bias=False) -> pd.Series:
+    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False,
+               by=None) -> pd.Series:
         r"""How many EW standard deviations each value is from its EWMA: (x − ewma) / ewmstd.
 
         Examples
@@ -139,13 +142,13 @@ class SeriesAccessor(_Base):
         >>> pd.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.zscore(0.7).round(4).tolist()
         [nan, 0.9899, -0.0721, 1.1745]
         """
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        z = _zscore(self._values(), kw, bias)
-        return self._wrap(z)
+        t = Table(self._obj, "the Series", by=by)
+        mean, std = _mean_std(t, self._kw(locals()), bias)
+        return t.wrap(_zscore(t.values, mean, std))
 
-    def bands(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-              bias=False, k=2.0) -> pd.DataFrame:
+    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, k=2.0,
+              by=None) -> pd.DataFrame:
         r"""EWMA bands: ``mid = ewma``, ``lower/upper = mid ∓ k·ewmstd``.
 
         Returns
@@ -153,9 +156,10 @@ class SeriesAccessor(_Base):
         pandas.DataFrame
             Columns ``lower, mid, upper`` on the Series' index.
         """
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        lower, mid, upper = _bands(self._values(), kw, bias, _check_k(k))
-        return pd.DataFrame({"lower": lower, "mid": mid, "upper": upper}, index=self._obj.index)
+        k = _check_k(k)
+        t = Table(self._obj, "the Series", by=by)
+        mid, std = _mean_std(t, self._kw(locals()), bias)
+        return pd.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std}, index=self._obj.index)
 
     def plot(self, betas=(0.5, 0.9, 0.95), *, ax=None, title=None, ylabel=None, init="first",
              bias_correction=False):
@@ -230,49 +234,75 @@ class SeriesAccessor(_Base):
         return forecast(self._obj, h, beta=beta, alpha=alpha, window=window, halflife=halflife, com=com,
                         level=level, init=init)
 
-def _zscore(values, kw, bias):
-    mean = core.ewma(values, **kw)
-    std = core.ewmstd(values, bias=bias, **kw)
+def _mean_std(t: Table, kw: dict, bias) -> tuple[np.ndarray, np.ndarray]:
+    """The EWMA and EW standard deviation of a table's values (per group with its keys), as arrays."""
+    return core.run_table("mean", t, None, kw), core.run_table("std", t, None, kw, bias=bias)
+
+
+def _zscore(values, mean, std):
     with np.errstate(divide="ignore", invalid="ignore"):
         return (values - mean) / std
 
 
-def _bands(values, kw, bias, k):
-    mid = core.ewma(values, **kw)
-    std = core.ewmstd(values, bias=bias, **kw)
-    return mid - k * std, mid, mid + k * std
-
-
 class DataFrameAccessor(_Base):
-    """``df.ewmakit``: EWMA statistics of each numeric column (one kernel call per dtype)."""
+    """``df.ewmakit``: EWMA statistics of each column holding numbers (one kernel call per dtype), or of
+    each group's rows with ``by=``."""
 
-    def _blocks(self, numeric_only: bool):
-        """Positions of the numeric columns grouped by result dtype."""
+    def _blocks(self, numeric_only: bool, columns=None):
+        """Positions of the value columns grouped by result dtype (float32 stays float32, the rest float64)."""
         df = self._obj
-        dtypes = list(df.dtypes)
+        if columns is not None:
+            t = Table(df, "the DataFrame", columns=columns)  # checks the names and the values
+            wanted = set(t.columns)
+            positions = [i for i, c in enumerate(df.columns) if c in wanted]
+        else:
+            positions = list(range(df.shape[1]))
         kinds = {}  # each distinct dtype judged once (a wide frame has thousands of columns, a few dtypes)
-        for dt in dtypes:
-            if dt not in kinds:
-                kinds[dt] = _float_dtype(dt) if _is_numeric(dt) else None
-        bad = [df.columns[i] for i, dt in enumerate(dtypes) if kinds[dt] is None]
+        bad, groups = [], {}
+        for i in positions:
+            col = df.iloc[:, i]
+            dt = col.dtype
+            if dt == object:
+                kind = np.dtype(np.float64) if numeric_column(col) else None
+            else:
+                if dt not in kinds:
+                    kinds[dt] = _float_dtype(dt) if numeric_column(col) else None
+                kind = kinds[dt]
+            if kind is None:
+                bad.append(i)
+            else:
+                groups.setdefault(kind, []).append(i)
         if bad and not numeric_only:
-            raise TypeError(f"non-numeric columns {bad!r}: drop them or pass numeric_only=True")
-        groups: dict[np.dtype, list[int]] = {}
-        for i, dt in enumerate(dtypes):
-            if kinds[dt] is not None:
-                groups.setdefault(kinds[dt], []).append(i)
+            raise TypeError(self._refusal([df.columns[i] for i in bad]))
         return groups
 
-    def _apply_many(self, func, numeric_only) -> list[pd.DataFrame]:
+    def _refusal(self, bad) -> str:
+        """The error for columns that do not hold numbers: ``by=`` suggested when one looks like a key."""
+        df = self._obj
+        keylike = [c for c in bad if text_like(df[c].dtype) or (df[c].dtype == object and not
+                                                                    numeric_column(df[c]))]
+        msg = f"non-numeric columns {bad!r}"
+        if keylike:
+            k = keylike[0]
+            return (f"{msg}: if {k!r} names groups (one series per {k}), pass by={k!r} to smooth each group on "
+                    f"its own rows, and columns=... to pick the value columns")
+        return f"{msg}: drop them, pick the value columns with columns=..., or pass numeric_only=True"
+
+    def _apply_many(self, func, numeric_only, columns=None) -> list[pd.DataFrame]:
         """Run ``func`` (2-D block -> tuple of 2-D results) once per dtype block; one frame per result."""
         df = self._obj
 
         def block(dtype, pos):
             # every column at once: no take() copy (a float frame's values are then a view of its block)
             sub = df if len(pos) == df.shape[1] else df.iloc[:, pos]
-            return sub.to_numpy(dtype=dtype, na_value=np.nan)
+            if all(sub.dtypes == dtype):
+                return sub.to_numpy(dtype=dtype, na_value=np.nan)
+            out = np.empty((len(df), len(pos)), dtype=dtype, order="F")
+            for j, i in enumerate(pos):
+                out[:, j] = column_floats(df.iloc[:, i], df.columns[i])
+            return out
 
-        parts = [(pos, func(block(dtype, pos))) for dtype, pos in self._blocks(numeric_only).items()]
+        parts = [(pos, func(block(dtype, pos))) for dtype, pos in self._blocks(numeric_only, columns).items()]
         order = np.argsort([p for pos, _ in parts for p in pos], kind="stable")
         frames = []
         for k in range(len(parts[0][1]) if parts else 1):
@@ -285,12 +315,26 @@ class DataFrameAccessor(_Base):
                 frames.append(pd.concat(pieces, axis=1).iloc[:, order])
         return frames
 
-    def _apply(self, func, numeric_only) -> pd.DataFrame:
-        return self._apply_many(lambda a: (func(a),), numeric_only)[0]
+    def _stat(self, stat: str, given: dict):
+        """smooth/var/std of every value column, or of each group's rows with ``by``."""
+        kw = self._kw(given)
+        by, columns, numeric_only, bias = given["by"], given["columns"], given["numeric_only"], given.get("bias")
+        if by is not None or isinstance(kw["times"], str):
+            t = Table(self._obj, "the DataFrame", by=by, columns=columns, times=kw["times"],
+                      numeric_only=numeric_only)
+            return t.wrap(core.run_table(stat, t, None, kw, bias=bias))
+        func = {"mean": core.ewma, "var": core.ewmvar, "std": core.ewmstd}[stat]
+        extra = {} if stat == "mean" else {"bias": bias}
+        return self._apply_many(lambda a: (func(a, axis=0, **kw, **extra),), numeric_only, columns)[0]
 
-    def smooth(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False) -> pd.DataFrame:
-        """EWMA of every numeric column (see :func:`ewmakit.ewma`).
+    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, by=None,
+               columns=None) -> pd.DataFrame:
+        """EWMA of every numeric column (see :func:`ewmakit.ewma`), or of each group's rows with ``by``.
+
+        ``by``: key column name(s) (or one key per row); ``columns``: the value
+        columns (default: every column holding numbers that is not a key or the
+        times); ``times``: "index", a column name or an array.
 
         Examples
         --------
@@ -301,35 +345,48 @@ class DataFrameAccessor(_Base):
         0  1.00  3.00
         1  1.50  3.00
         2  2.25  1.50
+        >>> long = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
+        >>> long.assign(ema=long.ewmakit.smooth(0.5, by="ticker", columns="close")["close"])
+          ticker  close   ema
+        0      A    1.0   1.0
+        1      B   10.0  10.0
+        2      A    3.0   2.0
+        3      B   30.0  20.0
         """
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._apply(lambda a: core.ewma(a, axis=0, **kw), numeric_only)
+        return self._stat("mean", locals())
 
-    def var(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False) -> pd.DataFrame:
-        """EW variance of every numeric column (see :func:`ewmakit.ewmvar`)."""
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._apply(lambda a: core.ewmvar(a, axis=0, bias=bias, **kw), numeric_only)
+    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+            by=None, columns=None) -> pd.DataFrame:
+        """EW variance of every numeric column, or of each group's rows (see :func:`ewmakit.ewmvar`)."""
+        return self._stat("var", locals())
 
-    def std(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False) -> pd.DataFrame:
-        """EW standard deviation of every numeric column (see :func:`ewmakit.ewmstd`)."""
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._apply(lambda a: core.ewmstd(a, axis=0, bias=bias, **kw), numeric_only)
+    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+            by=None, columns=None) -> pd.DataFrame:
+        """EW standard deviation of every numeric column, or of each group's rows (see :func:`ewmakit.ewmstd`)."""
+        return self._stat("std", locals())
 
-    def zscore(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-               bias=False) -> pd.DataFrame:
-        """(x − ewma) / ewmstd for every numeric column."""
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
-        return self._apply(lambda a: _zscore(a, kw, bias), numeric_only)
+    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+               by=None, columns=None) -> pd.DataFrame:
+        """(x − ewma) / ewmstd for every numeric column (per group with ``by``)."""
+        kw = self._kw(locals())
+        if by is not None or isinstance(kw["times"], str):
+            t = Table(self._obj, "the DataFrame", by=by, columns=columns, times=kw["times"],
+                      numeric_only=numeric_only)
+            mean, std = _mean_std(t, kw, bias)
+            return t.wrap(_zscore(t.values_2d(), mean, std))
 
-    def bands(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-              bias=False, k=2.0) -> pd.DataFrame:
-        """EWMA bands of every numeric column.
+        def z(a):
+            return (_zscore(a, core.ewma(a, **kw), core.ewmstd(a, bias=bias, **kw)),)
+
+        return self._apply_many(z, numeric_only, columns)[0]
+
+    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+              k=2.0, by=None, columns=None) -> pd.DataFrame:
+        """EWMA bands of every numeric column (per group with ``by``).
 
         Returns
         -------
@@ -337,9 +394,20 @@ class DataFrameAccessor(_Base):
             Columns ``MultiIndex (band, column)`` with bands ``lower, mid,
             upper``, so ``df.ewmakit.bands(0.9)["upper"]`` is a frame like ``df``.
         """
-        kw = self._kw(beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods)
+        kw = self._kw(locals())
         k = _check_k(k)
-        frames = self._apply_many(lambda a: _bands(a, kw, bias, k), numeric_only)
+        if by is not None or isinstance(kw["times"], str):
+            t = Table(self._obj, "the DataFrame", by=by, columns=columns, times=kw["times"],
+                      numeric_only=numeric_only)
+            mid, std = _mean_std(t, kw, bias)
+            frames = [t.wrap(mid - k * std), t.wrap(mid), t.wrap(mid + k * std)]
+        else:
+            def bands(a):
+                mid = core.ewma(a, **kw)
+                std = core.ewmstd(a, bias=bias, **kw)
+                return mid - k * std, mid, mid + k * std
+
+            frames = self._apply_many(bands, numeric_only, columns)
         return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
                          names=["band"] + list(self._obj.columns.names))
 

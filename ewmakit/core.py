@@ -16,6 +16,7 @@ compiled kernels) and give the result back in the caller's shape. The streaming
 from __future__ import annotations
 
 import datetime
+import functools
 import numbers
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from . import _engine as engine
 from ._checks import check_bool, is_real
 from ._engine import Options, row_major  # noqa: F401 - row_major: the layout helper, also core's
+from ._frames import Table, kind_of
 from ._inputs import as_float_array, to_2d
 from .decay import resolve_beta
 
@@ -82,12 +84,15 @@ def halflife_ns(halflife) -> float:
     )
 
 
-def time_decay(times, halflife, n: int, *, lazy: bool = False):
+def time_decay(times, halflife, n: int, *, lazy: bool = False, keys=None):
     """Per-row decay 0.5 ** (Δt/halflife) for ``times`` (row 0 gets 1.0).
 
     ``lazy``: for datetimes, return the stamps ``(int64 stamps, ns per unit,
     -1/halflife in ns)`` instead (see :func:`stamp_decays`), after checking
     everything but their order and NaTs; numbers give the decays as always.
+    ``keys`` (:class:`ewmakit._keys.Keys`): each row's decay is from the
+    previous row of its group (1 at a group's first row), the times checked
+    within each group; rows with a missing key are not looked at.
     """
     import pandas as pd
 
@@ -110,18 +115,22 @@ def time_decay(times, halflife, n: int, *, lazy: bool = False):
         unit, _ = np.datetime_data(arr.dtype)
         stamps = (np.ascontiguousarray(arr).view(np.int64), int(np.timedelta64(1, unit) / np.timedelta64(1, "ns")),
                   -1.0 / halflife_ns(halflife))
+        if keys is not None:
+            return _group_decays(stamps[0], keys, stamps[1], stamps[2])
         return stamps if lazy else engine.stamp_decays(stamps)
     elif arr.dtype.kind in "iuf":
         t = arr.astype(np.float64)
-        bad = ~np.isfinite(t)
+        bad = ~np.isfinite(t) if keys is None else ~np.isfinite(t) & (keys.codes >= 0)
         if bad.any():
             raise ValueError(f"times must be finite, got {t[bad][0]} at position {int(np.argmax(bad))}")
-        dt = np.diff(t)
         if not is_real(halflife):  # a timedelta with numeric times has no unit to compare with
             raise ValueError(f"halflife must be a number in the units of numeric times, got {halflife!r}")
         h = float(halflife)
         if not (0.0 < h < np.inf):
             raise ValueError(f"halflife must be in (0, inf), got {halflife!r}")
+        if keys is not None:
+            return _group_decays(t, keys, 0, -1.0 / h)
+        dt = np.diff(t)
     else:
         raise TypeError(f"times must be datetimes or numbers, got dtype {arr.dtype}")
     if np.any(dt < 0):
@@ -134,22 +143,37 @@ def time_decay(times, halflife, n: int, *, lazy: bool = False):
     return decay
 
 
-def resolve_options(n_rows, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-                    bias_correction=False, ignore_na=False, times=None, min_periods=0, lazy_times=False) -> Options:
+def _group_decays(times: np.ndarray, keys, unit_ns: int, neg_scale: float) -> np.ndarray:
+    """Each row's decay from the previous row of its group, or the error naming the group and the rows."""
+    decay, row, problem = engine.group_decays(times, keys.codes, keys.groups, unit_ns=unit_ns, neg_scale=neg_scale)
+    if problem == 1:
+        raise ValueError(f"times must not contain NaT, found one at position {row} (group {keys.label(keys.codes[row])})")
+    if problem == 2:
+        g = keys.codes[row]
+        before = int(np.flatnonzero(keys.codes[:row] == g)[-1])
+        raise ValueError(f"times must be non-decreasing within each group, but in group {keys.label(g)} row {row} "
+                         f"comes before row {before}")
+    return decay
+
+
+def resolve_options(n_rows, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None,
+                    init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0,
+                    lazy_times=False, keys=None) -> Options:
     """Validate every smoothing option once, at the public boundary.
 
     ``lazy_times``: keep datetime ``times`` of a long series as stamps (``Options.stamps``), their decays
-    computed where they are used.
+    computed where they are used. ``keys``: the rows' groups (``by=``); times are then per group.
     """
     bias_correction = check_bool("bias_correction", bias_correction)
     ignore_na = check_bool("ignore_na", ignore_na)
     minp = check_min_periods(min_periods)
     start = check_init(init, bias_correction)
     if times is None:
-        b = resolve_beta(beta, alpha=alpha, window=window, halflife=halflife, com=com)
+        b = resolve_beta(beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com)
         decay = None
     else:
-        others = {k: v for k, v in (("beta", beta), ("alpha", alpha), ("window", window), ("com", com)) if v is not None}
+        others = {k: v for k, v in (("beta", beta), ("alpha", alpha), ("window", window), ("span", span),
+                                    ("com", com)) if v is not None}
         if others or halflife is None:
             got = ", ".join(f"{k}={v!r}" for k, v in others.items()) or "no halflife"
             raise ValueError(f"with times the decay must be given as halflife=... alone, got {got}")
@@ -158,7 +182,8 @@ def resolve_options(n_rows, beta=None, *, alpha=None, window=None, halflife=None
                 f"with times use init='first' or bias_correction=True; a start value (init={init!r}) "
                 "has no time of its own to decay from"
             )
-        decay = time_decay(times, halflife, n_rows, lazy=lazy_times and engine.config.is_long(n_rows, 1))
+        decay = time_decay(times, halflife, n_rows, lazy=lazy_times and engine.config.is_long(n_rows, 1),
+                           keys=keys)
         b = 0.0
     if isinstance(decay, tuple):
         return Options(beta=b, decay=None, adjust=bias_correction, init=start, ignore_na=ignore_na, minp=minp,
@@ -199,8 +224,9 @@ _DECAY_DOC = """beta : float, optional
         ``alpha``, ``window``, ``halflife`` and ``com``.
     alpha : float, optional
         Weight of the newest point, 0 < alpha <= 1 (pandas ``alpha``).
-    window : float, optional
-        n-period EMA, n >= 1: beta = 1 - 2/(n+1) (pandas ``span``).
+    window, span : float, optional
+        n-period EMA, n >= 1: beta = 1 - 2/(n+1); ``span`` is pandas' name
+        for the same thing.
     halflife : float, str or timedelta, optional
         Half-life in steps; with ``times``, a time span ("2D", a timedelta) or a
         number in the units of numeric times.
@@ -217,13 +243,27 @@ _DECAY_DOC = """beta : float, optional
         pandas' ``ignore_na``: if False, a missing row still decays the past,
         and the weights are renormalised at the next observation; if True,
         missing rows are skipped as if absent.
-    times : array of datetimes or numbers, optional
-        Time of each row (non-decreasing, no NaT). Row i decays the past by
-        0.5 ** ((t_i - t_{i-1}) / halflife). Needs ``halflife``.
+    times : array of datetimes or numbers, or str, optional
+        Time of each row (non-decreasing, no NaT; within each group with
+        ``by``). Row i decays the past by 0.5 ** ((t_i - t_{i-1}) / halflife).
+        Needs ``halflife``. For a DataFrame, the name of a column, or
+        ``"index"`` for a pandas object's index.
     min_periods : int, default 0
         Rows with fewer observations so far than this are NaN.
     axis : int, default 0
-        The time axis."""
+        The time axis (0 with ``by``).
+    by : label, list of labels, or array, optional
+        Group keys: the name(s) of key columns of a DataFrame, or one key per
+        row (an array, a Series on the same index; a list of such arrays for
+        several keys). Each group is smoothed on its own rows in input order
+        (they need not be contiguous), as pandas ``groupby(by).ewm(...)``, in
+        one pass; the result is aligned with the input rows. Rows whose key is
+        missing (None, NaN, NaT) are NaN, as pandas leaves them out
+        (``dropna=True``).
+    columns : label or list of labels, optional
+        The value columns of a DataFrame. Default: every column holding
+        numbers that is neither a key nor the times; a column holding text is
+        a TypeError naming it."""
 
 
 def _fill_doc(func):
@@ -231,12 +271,84 @@ def _fill_doc(func):
     return func
 
 
+# --------------------------------------------------------------------------- tables: types, keys, columns
+
+_SPEC = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bias_correction", "ignore_na", "times",
+         "min_periods")
+
+
+def _spec(given: dict) -> dict:
+    """The smoothing options among a public function's arguments."""
+    return {k: given[k] for k in _SPEC}
+
+
+def _plain(x, by, columns, times) -> bool:
+    """An array in, an array out, no keys: the direct path (nothing to unwrap or wrap)."""
+    return by is None and columns is None and not isinstance(times, str) and kind_of(x) == "array"
+
+
+def _on_table(stat: str, x, y, spec: dict, *, axis, by, columns, out, bias=False):
+    """A smoother on a pandas/polars object or with ``by=``: the values unwrapped, the result in the input's type."""
+    tx = Table(x, "x", by=by, columns=columns, times=spec["times"])
+    if out is not None and tx.kind != "array":
+        raise TypeError(f"out= takes the result of an ndarray input; x is a {tx.type_name}, whose result is a "
+                        f"new object of its type (pass x.to_numpy() to write into out)")
+    ty = None
+    if y is not None:
+        pick = tx.columns if kind_of(y) in ("frame", "pl_frame") and tx.columns is not None \
+            and all(c in list(y.columns) for c in tx.columns) else None
+        ty = Table(y, "y", columns=pick)
+        if ty.values.shape != tx.values.shape:
+            raise ValueError(f"x and y must have the same shape, got {tx.values.shape} and {ty.values.shape}")
+        if tx.index is not None and ty.index is not None and not tx.index.equals(ty.index):
+            raise ValueError("x and y must share one index; align them first (e.g. with .align)")
+    res = run_table(stat, tx, ty, spec, axis=axis, out=out, bias=bias)
+    return out if out is not None else tx.wrap(res)
+
+
+def run_table(stat: str, tx: Table, ty: Table | None, spec: dict, *, axis=0, out=None, bias=False) -> np.ndarray:
+    """``stat`` ("mean", "var", "std", "cov", "corr") of a :class:`~ewmakit._frames.Table`'s values, as an array.
+
+    ``spec``: the smoothing options (its ``times`` replaced by the table's).
+    Without keys the array functions do the work; with keys each group is
+    smoothed on its own rows in one pass (:func:`ewmakit._engine.run_mean_groups`)
+    and the result has the shape of :meth:`Table.values_2d`.
+    """
+    spec = dict(spec, times=tx.times)
+    if tx.keys is None:
+        if stat == "mean":
+            return ewma(tx.values, **spec, axis=axis, out=out)
+        if stat in ("var", "std"):
+            return (ewmvar if stat == "var" else ewmstd)(tx.values, **spec, axis=axis, bias=bias, out=out)
+        if stat == "cov":
+            return ewmcov(tx.values, ty.values, **spec, axis=axis, bias=bias)
+        return ewmcorr(tx.values, ty.values, **spec, axis=axis)
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or axis not in (0, -tx.values.ndim):
+        raise ValueError(f"with by= the rows are the time axis: axis must be 0, got {axis!r}")
+    x2 = tx.values_2d()
+    keys = tx.keys
+    opts = resolve_options(x2.shape[0], **spec, keys=keys)
+    out2 = None
+    if out is not None:
+        engine.check_out(out, tx.values.shape, tx.values.dtype, inputs=(tx.values,))
+        out2 = out.reshape(x2.shape)
+    run = functools.partial(engine.run_cov_groups, codes=keys.codes, groups=keys.groups, opts=opts)
+    if stat == "mean":
+        return engine.run_mean_groups(x2, keys.codes, keys.groups, opts, out=out2)
+    if stat in ("var", "std"):
+        return run(x2, x2, bias=check_bool("bias", bias), root=stat == "std", out=out2)
+    if stat == "cov":
+        return run(x2, ty.values_2d(), bias=check_bool("bias", bias))
+    return _correlation(x2, ty.values_2d(), lambda a, b: run(a, b, bias=True))
+
+
 # --------------------------------------------------------------------------- public
 
 
 @_fill_doc
-def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-         bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, out=None) -> np.ndarray:
+def ewma(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+         bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, by=None, columns=None,
+         out=None):
     r"""Exponentially weighted moving average.
 
     .. math::
@@ -245,19 +357,24 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
 
     Parameters
     ----------
-    x : array_like
-        Data, any number of dimensions; NaN marks a missing value.
+    x : array_like, pandas or polars Series or DataFrame
+        Data, any number of dimensions (rows of a DataFrame: the time axis);
+        NaN (and NA, None, a null) marks a missing value. Columns of any
+        numeric dtype are taken as float64: nullable, pyarrow, object
+        columns holding numbers, categories with numeric categories.
     {decay}
     out : numpy.ndarray, optional
-        A preallocated array of the result's shape and dtype (C- or
-        F-contiguous, writeable, not overlapping ``x``): written and returned,
-        as numpy's ufuncs do.
+        For an ndarray ``x``: a preallocated array of the result's shape and
+        dtype (C- or F-contiguous, writeable, not overlapping ``x``), written
+        and returned, as numpy's ufuncs do.
 
     Returns
     -------
-    numpy.ndarray
-        Same shape as ``x``; float32 if ``x`` is float32, else float64 (``out``
-        when given).
+    numpy.ndarray, Series or DataFrame
+        The type that came in: a Series for a Series (index and name kept), a
+        DataFrame of the value columns for a DataFrame (index kept), a polars
+        Series/DataFrame for polars input, else an ndarray of ``x``'s shape
+        (``out`` when given). float32 if the values are float32, else float64.
 
     Raises
     ------
@@ -296,18 +413,31 @@ def ewma(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init
     array([1.    , 1.6667, 2.4286])
     >>> ewma([1.0, 2.0, 3.0], 0.9, init="zero").round(3)
     array([0.1  , 0.29 , 0.561])
+
+    A long table, one series per ticker:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
+    >>> ewma(df, 0.5, by="ticker")
+       close
+    0    1.0
+    1   10.0
+    2    2.0
+    3   20.0
     """
+    if not _plain(x, by, columns, times):
+        return _on_table("mean", x, None, _spec(locals()), axis=axis, by=by, columns=columns, out=out)
     arr, x2, restore = _prepare(x, axis, check=False)  # the kernel itself counts ±inf
     out2 = None if out is None else _out_2d(out, arr, axis)
-    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
-                           bias_correction=bias_correction, ignore_na=ignore_na, times=times,
+    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com,
+                           init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                            min_periods=min_periods, lazy_times=x2.shape[1] == 1)
     res2 = engine.run_mean(x2, opts, out=out2, sources=((arr, "x"),))
     return _result(res2, restore, out, out2)
 
 
-def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
-                axis):
+def _cov_common(x, y, beta, alpha, window, span, halflife, com, init, bias_correction, ignore_na, times,
+                min_periods, axis):
     # a variance: run_cov looks for ±inf only if the result shows one (every ±inf enters it); a pair is checked
     # now, as a ±inf next to a missing value would never show
     xa, x2, restore = _prepare(x, axis, "x", check=y is not None)
@@ -320,17 +450,17 @@ def _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
             raise ValueError(f"x and y must have the same shape, got {xa.shape} and {ya.shape}")
         y2, _ = to_2d(ya, axis)
         engine.check_finite(ya, "y")
-    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
-                           bias_correction=bias_correction, ignore_na=ignore_na, times=times,
+    opts = resolve_options(x2.shape[0], beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com,
+                           init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                            min_periods=min_periods)
     return x2, y2, opts, restore, sources
 
 
-def _variance(x, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods, axis,
-              bias, out, root):
-    """ewmvar (``root``: ewmstd) with an optional ``out``."""
-    x2, y2, opts, restore, sources = _cov_common(x, None, beta, alpha, window, halflife, com, init, bias_correction,
-                                                 ignore_na, times, min_periods, axis)
+def _variance(x, beta, alpha, window, span, halflife, com, init, bias_correction, ignore_na, times, min_periods,
+              axis, bias, out, root):
+    """ewmvar (``root``: ewmstd) of an array with an optional ``out``."""
+    x2, y2, opts, restore, sources = _cov_common(x, None, beta, alpha, window, span, halflife, com, init,
+                                                 bias_correction, ignore_na, times, min_periods, axis)
     out2 = None
     if out is not None:
         arr = sources[0][0]
@@ -340,9 +470,9 @@ def _variance(x, beta, alpha, window, halflife, com, init, bias_correction, igno
 
 
 @_fill_doc
-def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False,
-           out=None) -> np.ndarray:
+def ewmvar(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
+           columns=None, out=None):
     r"""Exponentially weighted moving variance.
 
     The weighted variance of the data around its EWMA, with the same weights
@@ -359,21 +489,22 @@ def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
 
     Parameters
     ----------
-    x : array_like
-        Data; NaN marks a missing value.
+    x : array_like, pandas or polars Series or DataFrame
+        Data (rows of a DataFrame: the time axis); NaN marks a missing value.
     {decay}
     bias : bool, default False
         If True, the plain weighted variance (pandas ``var(bias=True)``).
     out : numpy.ndarray, optional
-        A preallocated array of the result's shape and dtype (C- or
-        F-contiguous, writeable, not overlapping ``x``): written and returned,
-        as numpy's ufuncs do.
+        For an ndarray ``x``: a preallocated array of the result's shape and
+        dtype (C- or F-contiguous, writeable, not overlapping ``x``), written
+        and returned, as numpy's ufuncs do.
 
     Returns
     -------
-    numpy.ndarray
-        Same shape as ``x``. The first observation has variance NaN
-        (``bias=False``) or 0 (``bias=True``), as in pandas.
+    numpy.ndarray, Series or DataFrame
+        The type that came in (a Series, a DataFrame of the value
+        columns, a polars object, else an ndarray of ``x``'s shape). The first observation has variance NaN (``bias=False``) or 0
+        (``bias=True``), as in pandas.
 
     Notes
     -----
@@ -387,14 +518,16 @@ def ewmvar(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
     >>> ewmvar([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
     array([    nan,  8.    ,  3.7718, 12.198 ])
     """
-    return _variance(x, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
-                     axis, bias, out, root=False)
+    if not _plain(x, by, columns, times):
+        return _on_table("var", x, None, _spec(locals()), axis=axis, by=by, columns=columns, out=out, bias=bias)
+    return _variance(x, beta, alpha, window, span, halflife, com, init, bias_correction, ignore_na, times,
+                     min_periods, axis, bias, out, root=False)
 
 
 @_fill_doc
-def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False,
-           out=None) -> np.ndarray:
+def ewmstd(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
+           columns=None, out=None):
     r"""Exponentially weighted moving standard deviation, the square root of :func:`ewmvar`.
 
     .. math::
@@ -403,33 +536,37 @@ def ewmstd(x, beta=None, *, alpha=None, window=None, halflife=None, com=None, in
 
     Parameters
     ----------
-    x : array_like
-        Data; NaN marks a missing value.
+    x : array_like, pandas or polars Series or DataFrame
+        Data (rows of a DataFrame: the time axis); NaN marks a missing value.
     {decay}
     bias : bool, default False
         If True, without pandas' debiasing factor.
     out : numpy.ndarray, optional
-        A preallocated array of the result's shape and dtype (C- or
-        F-contiguous, writeable, not overlapping ``x``): written and returned,
-        as numpy's ufuncs do.
+        For an ndarray ``x``: a preallocated array of the result's shape and
+        dtype (C- or F-contiguous, writeable, not overlapping ``x``), written
+        and returned, as numpy's ufuncs do.
 
     Returns
     -------
-    numpy.ndarray
-        Same shape as ``x``; equals pandas ``ewm(...).std(bias=...)``.
+    numpy.ndarray, Series or DataFrame
+        The type that came in (a Series, a DataFrame of the value
+        columns, a polars object, else an ndarray of ``x``'s shape). Equals pandas ``ewm(...).std(bias=...)``.
 
     Examples
     --------
     >>> ewmstd([1.0, 5.0, 2.0, 8.0], 0.7).round(4)
     array([   nan, 2.8284, 1.9421, 3.4926])
     """
-    return _variance(x, beta, alpha, window, halflife, com, init, bias_correction, ignore_na, times, min_periods,
-                     axis, bias, out, root=True)  # the kernel takes the square root
+    if not _plain(x, by, columns, times):
+        return _on_table("std", x, None, _spec(locals()), axis=axis, by=by, columns=columns, out=out, bias=bias)
+    return _variance(x, beta, alpha, window, span, halflife, com, init, bias_correction, ignore_na, times,
+                     min_periods, axis, bias, out, root=True)  # the kernel takes the square root
 
 
 @_fill_doc
-def ewmcov(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False) -> np.ndarray:
+def ewmcov(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
+           columns=None):
     r"""Exponentially weighted moving covariance of ``x`` and ``y``.
 
     .. math::
@@ -441,30 +578,35 @@ def ewmcov(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None,
 
     Parameters
     ----------
-    x, y : array_like
-        Data of the same shape; NaN marks a missing value.
+    x, y : array_like, pandas or polars Series or DataFrame
+        Data of the same shape (pandas objects on the same index); NaN marks a
+        missing value. With a DataFrame ``x``, ``by`` and ``columns`` name
+        its columns; a DataFrame ``y`` gives the same value columns.
     {decay}
     bias : bool, default False
         If True, without pandas' debiasing factor.
 
     Returns
     -------
-    numpy.ndarray
-        Same shape as ``x``; equals pandas ``x.ewm(...).cov(y, bias=...)``.
+    numpy.ndarray, Series or DataFrame
+        The type that came in (a Series, a DataFrame of the value
+        columns, a polars object, else an ndarray of ``x``'s shape). Equals pandas ``x.ewm(...).cov(y, bias=...)``.
 
     Examples
     --------
     >>> ewmcov([1.0, 2.0, 4.0], [1.0, 3.0, 2.0], 0.5).round(4)
     array([nan, 1. , 0.4])
     """
-    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
-                                        ignore_na, times, min_periods, axis)
+    if not (_plain(x, by, columns, times) and kind_of(y) == "array"):
+        return _on_table("cov", x, y, _spec(locals()), axis=axis, by=by, columns=columns, out=None, bias=bias)
+    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, span, halflife, com, init,
+                                                 bias_correction, ignore_na, times, min_periods, axis)
     return restore(engine.run_cov(x2, y2, opts, bias=check_bool("bias", bias), sources=sources))
 
 
 @_fill_doc
-def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0) -> np.ndarray:
+def ewmcorr(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, by=None, columns=None):
     r"""Exponentially weighted moving correlation of ``x`` and ``y``.
 
     .. math::
@@ -476,37 +618,48 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, halflife=None, com=None
 
     Parameters
     ----------
-    x, y : array_like
-        Data of the same shape; NaN marks a missing value.
+    x, y : array_like, pandas or polars Series or DataFrame
+        Data of the same shape (pandas objects on the same index); NaN marks a
+        missing value. With a DataFrame ``x``, ``by`` and ``columns`` name
+        its columns; a DataFrame ``y`` gives the same value columns.
     {decay}
 
     Returns
     -------
-    numpy.ndarray
-        Same shape as ``x``; equals pandas ``x.ewm(...).corr(y)``. NaN where a
-        variance is zero.
+    numpy.ndarray, Series or DataFrame
+        The type that came in (a Series, a DataFrame of the value
+        columns, a polars object, else an ndarray of ``x``'s shape). Equals pandas ``x.ewm(...).corr(y)``; NaN where a variance is zero.
 
     Examples
     --------
     >>> ewmcorr([1.0, 2.0, 4.0, 3.0], [1.0, 3.0, 2.0, 5.0], 0.5).round(4)
     array([   nan, 1.    , 0.2722, 0.2132])
     """
-    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, halflife, com, init, bias_correction,
-                                        ignore_na, times, min_periods, axis)
+    if not (_plain(x, by, columns, times) and kind_of(y) == "array"):
+        return _on_table("corr", x, y, _spec(locals()), axis=axis, by=by, columns=columns, out=None)
+    x2, y2, opts, restore, sources = _cov_common(x, y, beta, alpha, window, span, halflife, com, init,
+                                                 bias_correction, ignore_na, times, min_periods, axis)
+    return restore(_correlation(x2, y2, lambda a, b: engine.run_cov(a, b, opts, bias=True,
+                                                                    sources=sources if a is not b else ())))
+
+
+def _correlation(x2: np.ndarray, y2: np.ndarray, cov) -> np.ndarray:
+    """cov(x, y) / sqrt(cov(x, x)·cov(y, y)) over the rows where both are present (pandas' corr); ``cov(a, b)``
+    the biased EW covariance of two 2-D arrays (``a is b``: a variance)."""
     missing = np.isnan(x2) | np.isnan(y2)  # as pandas: only rows where both are present count
     if missing.any():
         x2, y2 = np.where(missing, np.nan, x2), np.where(missing, np.nan, y2)
-    cxy = engine.run_cov(x2, y2, opts, bias=True, sources=sources)
-    cxx = engine.run_cov(x2, x2, opts, bias=True)
-    cyy = engine.run_cov(y2, y2, opts, bias=True)
+    cxy = cov(x2, y2)
+    cxx = cov(x2, x2)
+    cyy = cov(y2, y2)
     with np.errstate(all="ignore"):
         den = np.sqrt(np.where(cxx * cyy < 0, 0.0, cxx * cyy))
         out = cxy / den
     out[den == 0] = np.nan
-    return restore(out.astype(cxy.dtype, copy=False))
+    return out.astype(cxy.dtype, copy=False)
 
 
-def ewma_weights(n, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+def ewma_weights(n, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
                  bias_correction=False) -> np.ndarray:
     r"""Weights that :func:`ewma` gives the last ``n`` points, oldest first.
 
@@ -525,7 +678,7 @@ def ewma_weights(n, beta=None, *, alpha=None, window=None, halflife=None, com=No
     ----------
     n : int
         Number of points, >= 1.
-    beta, alpha, window, halflife, com : float, optional
+    beta, alpha, window, span, halflife, com : float, optional
         Exactly one decay specification (see :func:`ewma`).
     init : {"first", "zero"}
         Start of the recursion.
@@ -547,7 +700,7 @@ def ewma_weights(n, beta=None, *, alpha=None, window=None, halflife=None, com=No
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
-    b = resolve_beta(beta, alpha=alpha, window=window, halflife=halflife, com=com)
+    b = resolve_beta(beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com)
     bias_correction = check_bool("bias_correction", bias_correction)
     start = check_init(init, bias_correction)
     if not isinstance(start, str) and np.any(start != 0):

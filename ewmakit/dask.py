@@ -668,7 +668,7 @@ def _fill_doc(func):
 
 
 @_fill_doc
-def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None, init="first",
+def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
          bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False):
     r"""Exponentially weighted moving average of a dask Series or DataFrame, exact across partitions.
 
@@ -730,13 +730,13 @@ def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, half
     3    20.0
     Name: price, dtype: float64
     """
-    kw = dict(beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+    kw = dict(beta=beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init,
               bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods)
     return _scale_out(obj, "mean", by, columns, numeric_only, False, kw)
 
 
 @_fill_doc
-def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None,
+def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
            init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
            bias=False):
     r"""Exponentially weighted moving variance of a dask Series or DataFrame, exact across partitions.
@@ -769,13 +769,13 @@ def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, ha
     >>> ewmakit.dask.ewmvar(ds, 0.7).compute().round(4).tolist()
     [nan, 8.0, 3.7718, 12.198]
     """
-    kw = dict(beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+    kw = dict(beta=beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init,
               bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods)
     return _scale_out(obj, "var", by, columns, numeric_only, bias, kw)
 
 
 @_fill_doc
-def ewmstd(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None,
+def ewmstd(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
            init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
            bias=False):
     r"""Exponentially weighted moving standard deviation, the square root of :func:`ewmvar`.
@@ -803,7 +803,7 @@ def ewmstd(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, ha
     >>> ewmakit.dask.ewmstd(ds, 0.7).compute().round(4).tolist()
     [nan, 2.8284, 1.9421, 3.4926]
     """
-    kw = dict(beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+    kw = dict(beta=beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init,
               bias_correction=bias_correction, ignore_na=ignore_na, times=times, min_periods=min_periods)
     return _scale_out(obj, "std", by, columns, numeric_only, bias, kw)
 
@@ -832,26 +832,26 @@ class DaskAccessor:
     def __init__(self, obj):
         self._obj = obj
 
-    def smooth(self, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None,
+    def smooth(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
                init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False):
         """EWMA, exact across partitions (see :func:`ewmakit.dask.ewma`)."""
-        return ewma(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, halflife=halflife, com=com,
+        return ewma(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife, com=com,
                     init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                     min_periods=min_periods, numeric_only=numeric_only)
 
-    def var(self, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None,
+    def var(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
             init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
             bias=False):
         """EW variance, exact across partitions (see :func:`ewmakit.dask.ewmvar`)."""
-        return ewmvar(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, halflife=halflife,
+        return ewmvar(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife,
                       com=com, init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                       min_periods=min_periods, numeric_only=numeric_only, bias=bias)
 
-    def std(self, beta=None, *, by=None, columns=None, alpha=None, window=None, halflife=None, com=None,
+    def std(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
             init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
             bias=False):
         """EW standard deviation, exact across partitions (see :func:`ewmakit.dask.ewmstd`)."""
-        return ewmstd(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, halflife=halflife,
+        return ewmstd(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife,
                       com=com, init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                       min_periods=min_periods, numeric_only=numeric_only, bias=bias)
 

@@ -75,9 +75,13 @@ def alpha_from_window(n) -> float:
     >>> alpha_from_window(20)
     0.09523809523809523
     """
-    w = real("window", n)
+    return _alpha_of_window(n, "window")
+
+
+def _alpha_of_window(n, name: str) -> float:
+    w = real(name, n)
     if not (1.0 <= w < math.inf):
-        raise ValueError(f"window must be in [1, inf), got {n!r}")
+        raise ValueError(f"{name} must be in [1, inf), got {n!r}")
     return 2.0 / (w + 1.0)
 
 
@@ -124,7 +128,11 @@ def beta_from_window(n) -> float:
     >>> beta_from_window(1)
     0.0
     """
-    return _below_one(1.0 - alpha_from_window(n), "window", n, "1 - 2/(n+1)", "below 3.6e16")
+    return _beta_of_window(n, "window")
+
+
+def _beta_of_window(n, name: str) -> float:
+    return _below_one(1.0 - _alpha_of_window(n, name), name, n, "1 - 2/(n+1)", "below 3.6e16")
 
 
 def window_from_beta(beta) -> float:
@@ -195,6 +203,19 @@ def beta_from_com(c) -> float:
     return _below_one(v / (1.0 + v), "com", c, "c/(1+c)", "below 9e15")
 
 
+def _check_beta(value) -> float:
+    """β in [0, 1); a whole number >= 2 is a window given as β (``smooth(20)``), and the message says so."""
+    try:
+        return check_unit("beta", value)
+    except ValueError:
+        v = real("beta", value)
+        if v >= 2 and float(v).is_integer() and v < 1e15:
+            raise ValueError(f"beta must be in [0, 1), got {value!r}; did you mean window={int(v)}? "
+                             f"(beta is the weight of the past: window={int(v)} is beta={(v - 1) / (v + 1):.4g})"
+                             ) from None
+        raise
+
+
 def effective_window(beta) -> float:
     r"""The number of points an EWMA "averages over": 1/(1−β).
 
@@ -211,7 +232,7 @@ def effective_window(beta) -> float:
     return 1.0 / (1.0 - b)
 
 
-def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None) -> float:
+def resolve_beta(beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None) -> float:
     r"""Turn exactly one decay specification into β.
 
     Parameters
@@ -221,7 +242,9 @@ def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None)
     alpha : float, optional
         Weight of the newest point, ``0 < alpha <= 1``; β = 1 − α.
     window : float, optional
-        n-period EMA (pandas ``span``), ``window >= 1``; β = 1 − 2/(n+1).
+        n-period EMA, ``window >= 1``; β = 1 − 2/(n+1).
+    span : float, optional
+        pandas' name for ``window`` (the same thing; give one of them).
     halflife : float, optional
         Half-life in steps, ``> 0``; β = 0.5 ** (1/h).
     com : float, optional
@@ -247,20 +270,25 @@ def resolve_beta(beta=None, *, alpha=None, window=None, halflife=None, com=None)
     0.904762
     >>> resolve_beta(alpha=0.25)
     0.75
+    >>> resolve_beta(span=20) == resolve_beta(window=20)
+    True
     """
     given = {
         k: v
-        for k, v in (("beta", beta), ("alpha", alpha), ("window", window), ("halflife", halflife), ("com", com))
+        for k, v in (("beta", beta), ("alpha", alpha), ("window", window), ("span", span), ("halflife", halflife),
+                     ("com", com))
         if v is not None
     }
     if len(given) != 1:
         if not given:
-            raise ValueError("give exactly one decay: beta, alpha, window, halflife or com; got none")
+            raise ValueError("give exactly one decay: beta, alpha, window (or span), halflife or com; got none")
         names = ", ".join(f"{k}={v!r}" for k, v in given.items())
-        raise ValueError(f"give exactly one decay: beta, alpha, window, halflife or com; got {names}")
+        raise ValueError(f"give exactly one decay: beta, alpha, window (or span), halflife or com; got {names}")
     (name, value), = given.items()
     if name == "beta":
-        return check_unit("beta", value)
+        return _check_beta(value)
+    if name == "span":
+        return _beta_of_window(value, "span")
     if name == "alpha":
         a = real("alpha", value)
         if not (0.0 < a <= 1.0):

@@ -91,11 +91,11 @@ def _check_init(init) -> str:
     return init
 
 
-def _given_beta(beta, alpha, window, halflife, com):
+def _given_beta(beta, alpha, window, span, halflife, com):
     """None when no decay is given (β is then fitted), else β from exactly one specification."""
-    if beta is None and alpha is None and window is None and halflife is None and com is None:
+    if all(v is None for v in (beta, alpha, window, span, halflife, com)):
         return None
-    return resolve_beta(beta, alpha=alpha, window=window, halflife=halflife, com=com)
+    return resolve_beta(beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com)
 
 
 def _check_horizon(h) -> int:
@@ -263,7 +263,7 @@ def _statsmodels_fit(values: np.ndarray, alpha, init: str) -> tuple[float, float
     return float(res.params["smoothing_level"]), float(res.params["initial_level"])
 
 
-def fit(x, *, beta=None, alpha=None, window=None, halflife=None, com=None, init="estimated") -> SmoothingFit:
+def fit(x, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, init="estimated") -> SmoothingFit:
     r"""Fit simple exponential smoothing (ETS(A,N,N)) with statsmodels.
 
     Parameters
@@ -359,7 +359,7 @@ def fit(x, *, beta=None, alpha=None, window=None, halflife=None, com=None, init=
     """
     values, index, name = _series_values(x)
     init = _check_init(init)
-    given = _given_beta(beta, alpha, window, halflife, com)
+    given = _given_beta(beta, alpha, window, span, halflife, com)
     if given is None:  # fit alpha (and the start) with statsmodels
         a_fit, l0 = _statsmodels_fit(values, None, init)
         beta_fit = 1.0 - a_fit
@@ -403,7 +403,7 @@ def fit(x, *, beta=None, alpha=None, window=None, halflife=None, com=None, init=
     )
 
 
-def forecast(x, h, *, beta=None, alpha=None, window=None, halflife=None, com=None, level=0.95,
+def forecast(x, h, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, level=0.95,
              init="estimated") -> pd.DataFrame:
     r"""Forecast ``h`` steps ahead by simple exponential smoothing, with intervals.
 
@@ -475,4 +475,4 @@ def forecast(x, h, *, beta=None, alpha=None, window=None, halflife=None, com=Non
     """
     h = _check_horizon(h)
     level = _check_level(level)
-    return fit(x, beta=beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init).forecast(h, level)
+    return fit(x, beta=beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init).forecast(h, level)

@@ -171,9 +171,9 @@ class EWMA:
     5
     """
 
-    def __init__(self, beta=None, *, alpha=None, window=None, halflife=None, com=None, init="first",
+    def __init__(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
                  bias_correction=False, ignore_na=False, min_periods=0):
-        self._opts = resolve_options(0, beta, alpha=alpha, window=window, halflife=halflife, com=com, init=init,
+        self._opts = resolve_options(0, beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init,
                                      bias_correction=bias_correction, ignore_na=ignore_na, times=None,
                                      min_periods=min_periods)
         self._min_periods = int(min_periods)

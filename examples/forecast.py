@@ -20,7 +20,7 @@ def main() -> None:
     res = forecast.fit(close)
     print(res)
     print(f"fitted beta = {res.beta:.4f} (alpha = {res.alpha:.4f}), sigma = {res.sigma2 ** 0.5:.2f} points; "
-          f"the last EWMA {ewmakit.ewma(close, res.beta, init=res.initial_level)[-1]:.2f} is every point forecast")
+          f"the last EWMA {ewmakit.ewma(close, res.beta, init=res.initial_level).iloc[-1]:.2f} is every point forecast")
     print("\nNext 5 trading days, 95 % intervals (trading days are irregular, so the index counts steps):")
     print(res.forecast(5).round(2).to_string())
     print("\nThe same with a 20-day EMA's beta and the EWMA started at the first close (no fitting):")

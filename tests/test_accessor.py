@@ -255,8 +255,13 @@ def test_frame_bands_and_zscore():
 
 def test_frame_non_numeric_columns():
     df = make_frame()[["f64", "i64"]].assign(name="SPY", when=pd.Timestamp("2020-01-01"))
-    with pytest.raises(TypeError, match=r"non-numeric.*'name'.*'when'.*numeric_only=True"):
+    # 'name' holds text, so it may name groups: the hint is by=, never numeric_only=True (which would smooth
+    # the numbers of different groups together)
+    with pytest.raises(TypeError, match=r"non-numeric.*'name'.*'when'.*by='name'") as err:
         df.ewmakit.smooth(0.9)
+    assert "numeric_only" not in str(err.value)
+    with pytest.raises(TypeError, match=r"non-numeric.*'when'.*numeric_only=True"):
+        df.drop(columns="name").ewmakit.smooth(0.9)
     with pytest.raises(TypeError, match=r"'name'"):
         df.ewmakit.var(0.9)
     out = df.ewmakit.smooth(0.9, numeric_only=True)

@@ -324,7 +324,8 @@ def test_list_and_series_input():
     exp = pd.Series(x).ewm(alpha=0.4, adjust=False).mean().to_numpy()
     assert_same(ewma(x, 0.6), exp)
     assert_same(ewma(pd.Series(x), 0.6), exp)
-    assert isinstance(ewma(pd.Series(x), 0.6), np.ndarray)
+    got = ewma(pd.Series(x, index=list("abcde"), name="px"), 0.6)  # the type that came in goes out
+    assert isinstance(got, pd.Series) and got.name == "px" and list(got.index) == list("abcde")
     # pandas nullable dtype: <NA> is a missing value
     s = pd.Series([1, 2, None, 4, 3], dtype="Int64")
     out = ewma(s, 0.6)

@@ -186,7 +186,7 @@ def test_forecast_function_fits_or_uses_the_given_beta(spy_close, spy_fit):
     res = fit(spy_close, beta=0.9, init="first")
     pd.testing.assert_frame_equal(given_beta, res.forecast(5, 0.9))
     # with a given beta and a known start the point forecast is the last EWMA
-    assert given_beta["mean"].iloc[0] == pytest.approx(ewmakit.ewma(spy_close, 0.9)[-1], rel=1e-14)
+    assert given_beta["mean"].iloc[0] == pytest.approx(ewmakit.ewma(spy_close, 0.9).iloc[-1], rel=1e-14)
 
 
 def test_constant_series_has_zero_width_intervals():

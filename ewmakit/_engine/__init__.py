@@ -2,8 +2,9 @@
 
 The kernels are Cython, compiled ahead of time by ``pip install`` (no JIT at
 run time), in the private modules ``_mean`` (EWMA), ``_cov`` (EW covariance),
-``_finance`` (fused RSI, ATR, MACD), ``_optim`` (fused optimizer steps) and
-``_util`` (±inf search, transposition, time decays, grouping). Their update
+``_finance`` (fused RSI, ATR, MACD), ``_optim`` (fused optimizer steps),
+``_util`` (±inf search, transposition, time decays, grouping) and ``_groups``
+(many series interleaved in one long table). Their update
 rules are written once, in ``_rules.pxd``, and inlined by every kernel, so all
 paths (one series, panels, column ranges in parallel, blocks of one long
 series, streams in chunks) give the same numbers bit for bit.
@@ -13,11 +14,14 @@ Every other module of ewmakit uses the names below, and only them:
 * :class:`Options` (validated smoothing options), the named per-series states
   :class:`MeanState` and :class:`CovState`, :func:`start_values`;
 * the runners :func:`run_mean` and :func:`run_cov` (2-D ``(time, series)``
-  arrays, an optional state that they advance, an optional ``out``);
+  arrays, an optional state that they advance, an optional ``out``), and
+  :func:`run_mean_groups`, :func:`run_cov_groups` (the rows of many series
+  interleaved in one table, one group code per row) with :func:`group_decays`;
 * :func:`check_finite`, :func:`check_out`, :func:`row_major`,
   :func:`decay_over`, :func:`stamp_decays`, :func:`steady_weight`,
   :func:`steady_cov`, :func:`group_order`;
-* the fused indicators :func:`rsi`, :func:`atr`, :func:`macd`;
+* the fused indicators :func:`rsi`, :func:`atr`, :func:`macd`, and
+  :class:`GroupPanels`, which lays a long table's groups out as panels for them;
 * :func:`guess_run` and :func:`continue_run`, which carry the exact state
   across chunks smoothed in parallel (the scale-out);
 * the optimizer steps :func:`sgd_step`, :func:`rmsprop_step`,
@@ -31,17 +35,18 @@ are given have the sizes they will read and write, whoever calls them.
 from .carry import Guess, continue_run, guess_run
 from .config import Config, config, threads
 from .indicators import atr, macd, rsi
-from .run import (check_finite, check_out, decay_over, first_nonfinite, group_order, row_major, run_cov, run_mean,
-                  stamp_decays, steady_cov, steady_weight)
+from .panels import GroupPanels
+from .run import (check_finite, check_out, decay_over, first_nonfinite, group_decays, group_order, row_major,
+                  run_cov, run_cov_groups, run_mean, run_mean_groups, stamp_decays, steady_cov, steady_weight)
 from .state import CovState, MeanState, Options, start_values
 
 __all__ = [
     "Config", "config", "threads",
     "Options", "MeanState", "CovState", "start_values",
-    "run_mean", "run_cov",
+    "run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays",
     "check_finite", "check_out", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
     "steady_weight", "steady_cov", "group_order",
-    "rsi", "atr", "macd",
+    "rsi", "atr", "macd", "GroupPanels",
     "Guess", "guess_run", "continue_run",
     "sgd_step", "rmsprop_step", "adam_step", "ewma_update",
 ]

@@ -15,7 +15,7 @@ import numpy as np
 from .config import config, threads
 from .state import CovState, MeanState, Options, start_values
 
-__all__ = ["run_mean", "run_cov", "check_finite", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
+__all__ = ["run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays", "check_finite", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
            "steady_weight", "steady_cov", "group_order", "check_out"]
 
 _NAT = np.iinfo(np.int64).min
@@ -27,6 +27,12 @@ def _kernels():
     from . import _cov, _mean, _util
 
     return _mean, _cov, _util
+
+
+def _grouped():
+    from . import _groups
+
+    return _groups
 
 
 # --------------------------------------------------------------------------- checks
@@ -268,3 +274,90 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, *, bias: bool, root: 
     if target is not result:
         np.copyto(result, target)
     return result
+
+
+# --------------------------------------------------------------------------- groups (a long table's keys)
+
+
+def _group_result(x2: np.ndarray, out):
+    if out is None:
+        return np.empty(x2.shape, dtype=x2.dtype)
+    return out
+
+
+def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, out=None,
+                    sources=None) -> np.ndarray:
+    """EWMA of each group's rows of the columns of ``x2`` (T, C): row ``i`` belongs to group ``codes[i]``.
+
+    ``codes``: int64, -1 for a missing key (its row is NaN); ``groups``: the
+    number of groups. Each group is smoothed on its own rows in row order from
+    a fresh state, bit for bit as :func:`run_mean` on those rows alone, in one
+    pass over the table. ``opts.decay`` (with times) holds each row's decay
+    from the previous row of its group (:func:`group_decays`). ``out``: a
+    preallocated result of ``x2``'s shape and dtype (any layout).
+    """
+    T, C = x2.shape
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    if codes.shape != (T,):
+        raise ValueError(f"codes must hold one group per row ({T}), got shape {codes.shape}")
+    state = MeanState.fresh(groups * C, np.tile(start_values(opts, C), groups))
+    result = _group_result(x2, out)
+    decay, timed = _decay_arg(opts)
+    _decays_for(decay, timed, T)
+    w_star = 1.0 if timed else steady_weight(opts.beta, opts.adjust)
+    ninf = _grouped().mean_groups(x2, result, codes, int(groups), opts.beta, decay, timed, opts.adjust,
+                                  opts.ignore_na, opts.minp, *state, w_star)
+    if ninf:
+        _check_sources(((x2, "x"),) if sources is None else sources)
+    return result
+
+
+def run_cov_groups(x2: np.ndarray, y2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, bias: bool,
+                   root: bool = False, out=None, sources=None) -> np.ndarray:
+    """EW covariance of each group's rows of the columns of ``x2`` and ``y2`` (``x2 is y2``: a variance).
+
+    As :func:`run_mean_groups`; ``bias`` and ``root`` as in :func:`run_cov`.
+    """
+    same = x2 is y2
+    dtype = np.result_type(x2.dtype, y2.dtype)
+    if x2.dtype != dtype:
+        x2 = x2.astype(dtype)
+    y2 = x2 if same else (y2 if y2.dtype == dtype else y2.astype(dtype))
+    if y2.shape != x2.shape:
+        raise ValueError(f"x and y must have the same shape, got {x2.shape} and {y2.shape}")
+    T, C = x2.shape
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    if codes.shape != (T,):
+        raise ValueError(f"codes must hold one group per row ({T}), got shape {codes.shape}")
+    state = CovState.fresh(groups * C, np.tile(start_values(opts, C), groups))
+    result = _group_result(x2, out)
+    decay, timed = _decay_arg(opts)
+    _decays_for(decay, timed, T)
+    steady = (np.nan, np.nan, np.nan) if timed else steady_cov(opts.beta, opts.adjust)
+    ninf = _grouped().cov_groups(x2, y2, result, codes, int(groups), opts.beta, decay, timed, opts.adjust,
+                                 opts.ignore_na, opts.minp, bias, *state, same, root, *steady)
+    if ninf:
+        _check_sources(((x2, "x"),) + (() if same else ((y2, "y"),)) if sources is None else sources)
+    return result
+
+
+def group_decays(times: np.ndarray, codes: np.ndarray, groups: int, *, unit_ns: int = 0,
+                 neg_scale: float) -> tuple[np.ndarray, int, int]:
+    """Each row's decay from the previous row of its group: ``(decays, row, problem)``.
+
+    ``times``: int64 stamps (``unit_ns`` nanoseconds per unit; NaT allowed,
+    reported) or finite float64 times (``unit_ns=0``); ``neg_scale`` −1 over
+    the half-life (in ns for stamps). ``problem``: 0, 1 (a NaT at ``row``) or
+    2 (``row`` comes before the previous row of its group). The decays are bit
+    for bit those of each group's times on their own (:func:`stamp_decays`,
+    :func:`decay_over`).
+    """
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    out = np.empty(codes.shape[0])
+    if unit_ns:
+        row, problem = _grouped().group_stamp_decays(np.ascontiguousarray(times, dtype=np.int64), codes,
+                                                     int(groups), int(unit_ns), float(neg_scale), out)
+    else:
+        row, problem = _grouped().group_time_decays(np.ascontiguousarray(times, dtype=np.float64), codes,
+                                                    int(groups), float(neg_scale), out)
+    return out, int(row), int(problem)

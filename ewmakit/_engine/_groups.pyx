@@ -1,0 +1,355 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Grouped kernels: many series whose rows are interleaved in one long table (``by=`` keys).
+
+Row ``i`` belongs to group ``codes[i]`` (-1: a missing key, whose row is
+written NaN and touches no state). One pass walks the table in row order; each
+group's state lives in row ``g`` of the per-series state arrays (``g·C + j``
+for value column ``j``), so the rows of a group need not be contiguous and
+nothing is gathered or scattered. Every step is the update rule of
+:mod:`ewmakit._engine._rules` the other kernels inline, so a group's values are
+bit for bit those of its rows smoothed on their own. The table is read through
+its strides (a DataFrame's column-major block as well as a row-major array).
+
+No validation of options here: :mod:`ewmakit._engine` checks them. The sizes
+and the codes are checked before any array is touched.
+"""
+
+import numpy as np
+
+from libc.math cimport fabs, INFINITY, NAN
+from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
+
+from ._sizes cimport check_sizes
+from ._rules cimport (MEMO_FREE, MEMO_SLOTS, Coefs, Cov, Mean, comoment, cov_step, cov_value, debias, floating,
+                      memo_decay, series_step, steady_coefs, time_decay)
+
+
+cdef int check_codes(const int64_t[::1] codes, Py_ssize_t groups, str kernel) except -1:
+    """Every code must be -1 (a missing key) or a group below ``groups``."""
+    cdef Py_ssize_t i, n = codes.shape[0], bad = -1
+    with nogil:
+        for i in range(n):
+            if codes[i] < -1 or codes[i] >= groups:
+                bad = i
+                break
+    if bad >= 0:
+        raise ValueError(f"{kernel}: code {codes[bad]} at row {bad} is not -1 or a group below {groups}")
+    return 0
+
+
+cdef int64_t mean_walk(const floating[:, :] x, floating[:, :] out, const int64_t[::1] codes, Py_ssize_t C,
+                       double beta, const double* decay, bint timed, bint adjust, bint ignore_na, int64_t minp,
+                       Mean* st, double w_star) noexcept nogil:
+    """The walk of :func:`mean_groups` over the states ``st`` (series ``g·C + j``, each one record).
+
+    The state of the group at hand stays in registers while its rows follow
+    each other (a table sorted by key is then one register walk per group, as
+    an ungrouped series); a record per series keeps each row's state in one
+    cache line.
+    """
+    cdef Py_ssize_t T = x.shape[0], i, j
+    cdef int64_t ninf = 0, g, held = -1  # held: the group whose state is in ``s`` (one column)
+    cdef double nw = 1.0 if adjust else 1.0 - beta
+    cdef Coefs k = steady_coefs(beta, adjust, w_star)
+    cdef bint fast = not timed and w_star == w_star
+    cdef double d = beta, cur
+    cdef Mean s = st[0]
+    cdef Mean* q
+    for i in range(T):
+        g = codes[i]
+        if g < 0:
+            for j in range(C):
+                out[i, j] = <floating> NAN
+            continue
+        if timed:
+            d = decay[i]
+            nw = 1.0 if adjust else 1.0 - d
+        if C == 1:
+            if g != held:
+                if held >= 0:
+                    st[held] = s
+                held = g
+                s = st[g]
+            cur = <double> x[i, 0]
+            ninf += fabs(cur) == INFINITY
+            s = series_step(s.m, s.w, s.n, cur, d, nw, adjust, ignore_na, fast, w_star, k.old, k.new)
+            out[i, 0] = <floating> (s.m if s.n >= minp else NAN)
+            continue
+        for j in range(C):
+            q = st + g * C + j
+            cur = <double> x[i, j]
+            ninf += fabs(cur) == INFINITY
+            q[0] = series_step(q.m, q.w, q.n, cur, d, nw, adjust, ignore_na, fast, w_star, k.old, k.new)
+            out[i, j] = <floating> (q.m if q.n >= minp else NAN)
+    if held >= 0:
+        st[held] = s
+    return ninf
+
+
+def mean_groups(const floating[:, :] x, floating[:, :] out, const int64_t[::1] codes, Py_ssize_t groups,
+                double beta, const double[::1] decay, bint timed, bint adjust, bint ignore_na, int64_t minp,
+                double[::1] mean, double[::1] wt, int64_t[::1] nobs, double w_star):
+    """The EWMA of each group's rows of ``x`` (T, C) into ``out`` (T, C), in one pass in row order.
+
+    ``decay[i]`` (used when ``timed``) is the decay of row ``i`` from the
+    previous row of its group (see :func:`group_stamp_decays`). The state
+    arrays hold ``groups·C`` series (group ``g``, column ``j`` at ``g·C + j``),
+    read and updated in place. Returns the number of ±inf values met.
+    """
+    cdef Py_ssize_t T = x.shape[0], C = x.shape[1], n = groups * C, q
+    cdef int64_t ninf = 0
+    cdef Mean* st
+    check_sizes("mean_groups", T, {"out's rows": out.shape[0], "codes": codes.shape[0]})
+    check_sizes("mean_groups", C, {"out's columns": out.shape[1]})
+    check_sizes("mean_groups", n, {"mean": mean.shape[0], "wt": wt.shape[0], "nobs": nobs.shape[0]})
+    check_sizes("mean_groups", T if timed else max(decay.shape[0], 1), {"decay": decay.shape[0]})
+    check_codes(codes, groups, "mean_groups")
+    if T == 0 or C == 0 or n == 0:
+        out[:, :] = NAN
+        return 0
+    st = <Mean*> malloc(n * sizeof(Mean))
+    if st == NULL:
+        raise MemoryError()
+    with nogil:
+        for q in range(n):
+            st[q] = Mean(mean[q], wt[q], nobs[q])
+        ninf = mean_walk(x, out, codes, C, beta, &decay[0], timed, adjust, ignore_na, minp, st, w_star)
+        for q in range(n):
+            mean[q], wt[q], nobs[q] = st[q].m, st[q].w, st[q].n
+    free(st)
+    return ninf
+
+
+cdef int64_t cov_walk(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const int64_t[::1] codes,
+                      Py_ssize_t C, double beta, const double* decay, bint timed, bint adjust, bint ignore_na,
+                      int64_t minp, bint bias, Cov* st, bint same, bint root, double sw_star, double sw2_star,
+                      double ow_star) noexcept nogil:
+    """The walk of :func:`cov_groups` over the states ``st`` (series ``g·C + j``, each one record).
+
+    An observed pair on a state at the steady weights only updates the means
+    and the co-moment, and its value takes the steady debiasing factor:
+    bit-identical to :func:`cov_step` (see ``one_pair`` of
+    :mod:`ewmakit._engine._cov`).
+    """
+    cdef Py_ssize_t T = x.shape[0], i, j
+    cdef int64_t ninf = 0, g
+    cdef double nw = 1.0 if adjust else 1.0 - beta
+    cdef double d = beta, cx, cy
+    cdef bint steady = not timed and sw_star == sw_star
+    cdef double factor = debias(sw_star, sw2_star, bias)
+    cdef Cov r
+    cdef Cov* q
+    for i in range(T):
+        g = codes[i]
+        if g < 0:
+            for j in range(C):
+                out[i, j] = <floating> NAN
+            continue
+        if timed:
+            d = decay[i]
+            nw = 1.0 if adjust else 1.0 - d
+        for j in range(C):
+            q = st + g * C + j
+            cx = <double> x[i, j]
+            cy = <double> y[i, j]
+            ninf += (fabs(cx) == INFINITY) + (not same and fabs(cy) == INFINITY)
+            if steady and q.n > 0 and cx == cx and cy == cy and q.sw == sw_star and q.sw2 == sw2_star \
+                    and q.ow == ow_star:
+                r = comoment(cx, cy, q.ow * d, nw, q.mx, q.my, q.c, same)
+                q.mx = r.mx
+                q.my = r.my
+                q.c = r.c
+                q.n += 1
+                out[i, j] = <floating> cov_value(q.c, factor, q.n, minp, root)
+            else:
+                q[0] = cov_step(q.mx, q.my, q.c, q.sw, q.sw2, q.ow, q.n, cx, cy, d, nw, adjust, ignore_na, same)
+                out[i, j] = <floating> cov_value(q.c, debias(q.sw, q.sw2, bias), q.n, minp, root)
+    return ninf
+
+
+def cov_groups(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const int64_t[::1] codes,
+               Py_ssize_t groups, double beta, const double[::1] decay, bint timed, bint adjust, bint ignore_na,
+               int64_t minp, bint bias, double[::1] mean_x, double[::1] mean_y, double[::1] cov, double[::1] sum_wt,
+               double[::1] sum_wt2, double[::1] old_wt, int64_t[::1] nobs, bint same, bint root,
+               double sw_star, double sw2_star, double ow_star):
+    """The EW covariance of each group's rows of ``x`` and ``y`` (T, C) into ``out``, one pass in row order.
+
+    As :func:`ewmakit._engine._cov.cov_rows` for each group on its own (``same``:
+    a variance, ``x`` is ``y``; ``root``: its square root), the state arrays
+    holding ``groups·C`` series. ``sw_star``, ``sw2_star``, ``ow_star``: the
+    steady weights (``steady_cov``; NaNs: none), at which a clean row only
+    updates the means and the co-moment. Returns the number of ±inf values met.
+    """
+    cdef Py_ssize_t T = x.shape[0], C = x.shape[1], n = groups * C, q
+    cdef int64_t ninf = 0
+    cdef Cov* st
+    check_sizes("cov_groups", T, {"y's rows": y.shape[0], "out's rows": out.shape[0], "codes": codes.shape[0]})
+    check_sizes("cov_groups", C, {"y's columns": y.shape[1], "out's columns": out.shape[1]})
+    check_sizes("cov_groups", n, {"mean_x": mean_x.shape[0], "mean_y": mean_y.shape[0], "cov": cov.shape[0],
+                                  "sum_wt": sum_wt.shape[0], "sum_wt2": sum_wt2.shape[0], "old_wt": old_wt.shape[0],
+                                  "nobs": nobs.shape[0]})
+    check_sizes("cov_groups", T if timed else max(decay.shape[0], 1), {"decay": decay.shape[0]})
+    check_codes(codes, groups, "cov_groups")
+    if T == 0 or C == 0 or n == 0:
+        out[:, :] = NAN
+        return 0
+    st = <Cov*> malloc(n * sizeof(Cov))
+    if st == NULL:
+        raise MemoryError()
+    with nogil:
+        for q in range(n):
+            st[q] = Cov(mean_x[q], mean_y[q], cov[q], sum_wt[q], sum_wt2[q], old_wt[q], nobs[q])
+        ninf = cov_walk(x, y, out, codes, C, beta, &decay[0], timed, adjust, ignore_na, minp, bias, st, same, root,
+                        sw_star, sw2_star, ow_star)
+        for q in range(n):
+            mean_x[q], mean_y[q], cov[q] = st[q].mx, st[q].my, st[q].c
+            sum_wt[q], sum_wt2[q], old_wt[q], nobs[q] = st[q].sw, st[q].sw2, st[q].ow, st[q].n
+    free(st)
+    return ninf
+
+
+def group_stamp_decays(const int64_t[::1] stamps, const int64_t[::1] codes, Py_ssize_t groups, int64_t unit_ns,
+                       double neg_scale, double[::1] out):
+    """Per-row decays of int64 time stamps, each from the previous row of its group, checked on the way.
+
+    ``out[i] = 0.5 ** ((t_i − t_prev) / halflife)`` with ``t_prev`` the time
+    of the last row of group ``codes[i]`` before ``i``, 1 at a group's first
+    row (and at rows of a missing key, whose times are not looked at); the
+    steps in nanoseconds, through the same memo as the ungrouped walks, so the
+    decays are bit for bit those of each group's times on their own. Returns
+    ``(-1, 0)``, or ``(i, 1)`` for the first NaT at row i, ``(i, 2)`` when row
+    i comes before the previous row of its group.
+    """
+    cdef Py_ssize_t n = stamps.shape[0], i
+    cdef int64_t nat = MEMO_FREE  # INT64_MIN, numpy's NaT
+    cdef int64_t g, t
+    cdef Py_ssize_t where = -1
+    cdef int code = 0
+    cdef int64_t keys[MEMO_SLOTS]
+    cdef double vals[MEMO_SLOTS]
+    check_sizes("group_stamp_decays", n, {"codes": codes.shape[0], "out": out.shape[0]})
+    check_codes(codes, groups, "group_stamp_decays")
+    last_arr = np.full(max(groups, 1), nat, dtype=np.int64)  # the last time of each group (NaT: none yet)
+    cdef int64_t[::1] last = last_arr
+    for i in range(MEMO_SLOTS):
+        keys[i] = MEMO_FREE
+    with nogil:
+        for i in range(n):
+            g = codes[i]
+            out[i] = 1.0
+            if g < 0:
+                continue
+            t = stamps[i]
+            if t == nat:
+                where, code = i, 1
+                break
+            if last[g] != nat:
+                if t < last[g]:  # compared, never subtracted first: the difference may wrap around
+                    where, code = i, 2
+                    break
+                out[i] = memo_decay(t - last[g], unit_ns, neg_scale, keys, vals)
+            last[g] = t
+    return where, code
+
+
+def group_time_decays(const double[::1] times, const int64_t[::1] codes, Py_ssize_t groups, double neg_scale,
+                      double[::1] out):
+    """:func:`group_stamp_decays` for finite float times: ``(-1, 0)`` or ``(i, 2)`` for a step back at row i."""
+    cdef Py_ssize_t n = times.shape[0], i
+    cdef int64_t g
+    cdef double t
+    cdef Py_ssize_t where = -1
+    cdef int code = 0
+    check_sizes("group_time_decays", n, {"codes": codes.shape[0], "out": out.shape[0]})
+    check_codes(codes, groups, "group_time_decays")
+    last_arr = np.full(max(groups, 1), NAN)  # the last time of each group (NaN: none yet)
+    seen_arr = np.zeros(max(groups, 1), dtype=np.uint8)
+    cdef double[::1] last = last_arr
+    cdef unsigned char[::1] seen = seen_arr
+    with nogil:
+        for i in range(n):
+            g = codes[i]
+            out[i] = 1.0
+            if g < 0:
+                continue
+            t = times[i]
+            if seen[g]:
+                if t < last[g]:
+                    where, code = i, 2
+                    break
+                out[i] = time_decay(t - last[g], neg_scale)
+            seen[g] = 1
+            last[g] = t
+    return where, code
+
+
+# --------------------------------------------------------------------------- groups laid out as panels
+
+
+def gather_bucket(const floating[:, :] x, const int64_t[::1] codes, const int64_t[::1] bucket_of,
+                  const int64_t[::1] column_of, int64_t bucket, floating[:, :] panel):
+    """Copy the rows of the groups of ``bucket`` into ``panel`` (L, n·C): the k-th row of group g (in row
+    order) into row k, columns ``column_of[g]·C : +C``. Rows past a group's end are left as they are."""
+    cdef Py_ssize_t T = x.shape[0], C = x.shape[1], L = panel.shape[0], i, j
+    cdef int64_t g, k, col
+    cdef Py_ssize_t groups = bucket_of.shape[0]
+    cdef bint short = False
+    check_sizes("gather_bucket", T, {"codes": codes.shape[0]})
+    check_sizes("gather_bucket", groups, {"column_of": column_of.shape[0]})
+    check_codes(codes, groups, "gather_bucket")
+    count_arr = np.zeros(max(groups, 1), dtype=np.int64)
+    cdef int64_t[::1] count = count_arr
+    for g in range(groups):  # every column of the bucket inside the panel
+        if bucket_of[g] == bucket and (column_of[g] < 0 or (column_of[g] + 1) * C > panel.shape[1]):
+            raise ValueError(f"gather_bucket: group {g}'s column {column_of[g]} is outside the panel")
+    with nogil:
+        for i in range(T):
+            g = codes[i]
+            if g < 0 or bucket_of[g] != bucket:
+                continue
+            k = count[g]
+            count[g] = k + 1
+            if k >= L:
+                short = True
+                break
+            col = column_of[g] * C
+            for j in range(C):
+                panel[k, col + j] = x[i, j]
+    if short:
+        raise ValueError("gather_bucket: a group has more rows than the panel")
+    return None
+
+
+def scatter_bucket(const floating[:, :] panel, const int64_t[::1] codes, const int64_t[::1] bucket_of,
+                   const int64_t[::1] column_of, int64_t bucket, floating[:, :] out):
+    """The inverse of :func:`gather_bucket`: row k, columns ``column_of[g]·C : +C`` of ``panel`` back onto the
+    k-th row of group g of ``out`` (T, C), for the groups of ``bucket``."""
+    cdef Py_ssize_t T = out.shape[0], C = out.shape[1], L = panel.shape[0], i, j
+    cdef int64_t g, k, col
+    cdef Py_ssize_t groups = bucket_of.shape[0]
+    cdef bint short = False
+    check_sizes("scatter_bucket", T, {"codes": codes.shape[0]})
+    check_sizes("scatter_bucket", groups, {"column_of": column_of.shape[0]})
+    check_codes(codes, groups, "scatter_bucket")
+    for g in range(groups):
+        if bucket_of[g] == bucket and (column_of[g] < 0 or (column_of[g] + 1) * C > panel.shape[1]):
+            raise ValueError(f"scatter_bucket: group {g}'s column {column_of[g]} is outside the panel")
+    count_arr = np.zeros(max(groups, 1), dtype=np.int64)
+    cdef int64_t[::1] count = count_arr
+    with nogil:
+        for i in range(T):
+            g = codes[i]
+            if g < 0 or bucket_of[g] != bucket:
+                continue
+            k = count[g]
+            count[g] = k + 1
+            if k >= L:
+                short = True
+                break
+            col = column_of[g] * C
+            for j in range(C):
+                out[i, j] = panel[k, col + j]
+    if short:
+        raise ValueError("scatter_bucket: a group has more rows than the panel")
+    return None
