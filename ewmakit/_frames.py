@@ -292,15 +292,14 @@ class Table:
         """The candidate columns that hold numbers, and the others (each distinct dtype judged once)."""
         judged: dict = {}
         good, bad = [], []
-        positions = {c: i for i, c in enumerate(frame.columns)} if frame.columns.is_unique else None
+        dtypes = dict(zip(frame.columns, frame.dtypes)) if frame.columns.is_unique else None
         for c in candidates:
-            col = frame.iloc[:, positions[c]] if positions is not None else frame[c]
-            dtype = col.dtype
-            if dtype == object:
-                ok = numeric_column(col)
-            else:
+            dtype = dtypes[c] if dtypes is not None else frame[c].dtype
+            if dtype == object:  # objects are judged by their values, column by column
+                ok = numeric_column(frame[c])
+            else:  # any other dtype once (a wide frame has thousands of columns and a few dtypes)
                 if dtype not in judged:
-                    judged[dtype] = numeric_column(col)
+                    judged[dtype] = numeric_column(frame[c])
                 ok = judged[dtype]
             (good if ok else bad).append(c)
         return good, bad
@@ -328,11 +327,11 @@ class Table:
             return polars_frame_floats(frame, chosen, T)
         if not chosen:
             return np.empty((T, 0))
-        if frame.columns.is_unique:
-            positions = [frame.columns.get_loc(c) for c in chosen]
-        else:
+        if not frame.columns.is_unique:
             raise ValueError(f"{self.name} has duplicate column names; select the columns to smooth first")
-        dtypes = [frame.dtypes.iloc[i] for i in positions]
+        positions = frame.columns.get_indexer(chosen).tolist()
+        all_dtypes = list(frame.dtypes)
+        dtypes = [all_dtypes[i] for i in positions]
         if all(dt == np.float64 for dt in dtypes) or all(dt == np.float32 for dt in dtypes):
             sub = frame if len(positions) == frame.shape[1] and positions == list(range(frame.shape[1])) \
                 else frame.iloc[:, positions]

@@ -4,7 +4,7 @@ Codes run from 0 in the order in which the keys first appear; a missing key
 (None, NaN, NaT, pd.NA, a null) gets -1, and its row belongs to no group
 (pandas' ``groupby(..., dropna=True)``). Categorical keys (pandas or polars)
 give their codes without hashing anything; other keys are hashed once
-(``pandas.factorize``, or pyarrow for polars strings).
+(``pandas.factorize``, or polars itself for polars strings).
 """
 
 from __future__ import annotations
@@ -46,27 +46,39 @@ def _dense(codes: np.ndarray, uniques) -> tuple[np.ndarray, list]:
     return inner, [uniques[int(c)] for c in first]
 
 
-def _polars_codes(values) -> tuple[np.ndarray, object]:
-    """Codes of a polars Series: a categorical's physical ids, else pyarrow's dictionary encoding."""
+def _polars_codes(values) -> tuple[np.ndarray, list]:
+    """``(codes, uniques)`` of a polars Series, codes in the order in which the keys first appear.
+
+    A null (and, as for pandas keys, a float NaN or a NaT) is a missing key,
+    code -1. Categoricals and enums give their physical ids (global ids made
+    dense), strings are encoded by polars itself (through an enum of the
+    distinct strings: no pyarrow needed), other keys (numbers, booleans,
+    dates, bytes, decimals) by ``pandas.factorize`` of their values.
+    ``uniques[g]`` is the key of group g as polars gives it (``to_list``).
+    """
+    import pandas as pd
     import polars as pl
 
-    if isinstance(values.dtype, (pl.Categorical, pl.Enum)):
-        phys = values.to_physical()
-        codes = phys.fill_null(-1).to_numpy().astype(np.int64)
-        cats = values.cat.get_categories().to_list() if isinstance(values.dtype, pl.Enum) else None
-        if cats is None:  # ids may be global (shared with other columns): look each one up
-            ids = phys.unique().drop_nulls().sort()
-            lookup = dict(zip(ids.to_list(), pl.Series(ids).cast(values.dtype).to_list())) if len(ids) else {}
-            top = int(codes.max()) + 1 if codes.size else 0
-            cats = [lookup.get(i) for i in range(top)]
-        return _dense(codes, cats)
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(values.to_arrow())
-    if hasattr(encoded, "combine_chunks"):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary.to_pylist()
+    dtype = values.dtype
+    if dtype.is_nested() or dtype == pl.Object:
+        raise TypeError(f"group keys must be scalars (text, numbers, dates...), got a polars column of {dtype}")
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        ids = values.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+        codes = _dense_ints(ids)[0]  # global (or unused) ids: dense, in order of first appearance
+    elif dtype == pl.String:
+        seen = values.unique(maintain_order=True).drop_nulls()
+        codes = values.cast(pl.Enum(seen)).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+    elif dtype == pl.Null:
+        codes = np.full(len(values), -1, dtype=np.int64)
+    else:
+        present = values.is_not_null().to_numpy()
+        found, _ = pd.factorize(values.drop_nulls().to_numpy(), use_na_sentinel=True)  # NaN, NaT: -1
+        codes = np.full(len(values), -1, dtype=np.int64)
+        codes[present] = found
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    # codes appear in increasing order: the first row of group g is where the running maximum reaches g
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=np.int64(-1)) > 0)
+    return codes, values.gather(first).to_list()
 
 
 def factorize(values, name: str = "by") -> tuple[np.ndarray, object]:

@@ -259,14 +259,14 @@ class DataFrameAccessor(_Base):
             positions = list(range(df.shape[1]))
         kinds = {}  # each distinct dtype judged once (a wide frame has thousands of columns, a few dtypes)
         bad, groups = [], {}
+        dtypes = list(df.dtypes)
         for i in positions:
-            col = df.iloc[:, i]
-            dt = col.dtype
-            if dt == object:
-                kind = np.dtype(np.float64) if numeric_column(col) else None
+            dt = dtypes[i]
+            if dt == object:  # objects are judged by their values
+                kind = np.dtype(np.float64) if numeric_column(df.iloc[:, i]) else None
             else:
                 if dt not in kinds:
-                    kinds[dt] = _float_dtype(dt) if numeric_column(col) else None
+                    kinds[dt] = _float_dtype(dt) if numeric_column(df.iloc[:, i]) else None
                 kind = kinds[dt]
             if kind is None:
                 bad.append(i)

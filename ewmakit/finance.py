@@ -12,10 +12,45 @@ function           recursion                                      reference it e
 :func:`ewm_cov`    Σ_t = β Σ_{t−1} + (1−β) r_t r_tᵀ                RiskMetrics (1996)
 =================  =============================================  ==========================
 
-Inputs are Series, DataFrames (column by column) or arrays (1-D, or 2-D with
-time along axis 0); outputs keep the index and columns. Every smoothing runs
-the update of :func:`ewmakit._kernels.ewm_mean` (MACD's three in one fused
-pass); an SMA seed is a start state handed to it.
+Inputs
+------
+Arrays (1-D, or 2-D with time along axis 0), pandas or polars Series and
+DataFrames (a DataFrame is a panel: column by column). Every indicator takes
+``by=``: group keys of a long table (a column name, a list of names, or one
+key per row), as in :func:`ewmakit.ewma`. Each group is then computed on its
+own rows, in input order (they need not be contiguous), exactly as if it were
+given alone, and the result is aligned with the input rows; rows whose key is
+missing are NaN. ``columns=`` picks the value columns of a DataFrame.
+
+:func:`atr` (and :func:`price_field`) find a price frame's ``High``, ``Low``
+and ``Close`` columns whatever their case (``high``, ``CLOSE``), and take a
+yfinance multi-ticker frame (MultiIndex columns, ``(field, ticker)`` or
+``(ticker, field)``) ticker by ticker.
+
+Names of the results
+--------------------
+One rule for every indicator:
+
+* **One series in, one Series out, named after the indicator and its
+  parameter**: ``ema_20``, ``rsi_14``, ``atr_14``, ``volatility_0.94``,
+  ``crossover``. "One series" is a Series, one ticker's OHLC frame (for
+  :func:`atr`), or the one value column of a long table with ``by=``. The
+  Series keeps the input's index (polars: a polars Series of that name).
+* **A panel in, a DataFrame out with the panel's columns**: a wide DataFrame
+  (one column per ticker) gives the same columns, a yfinance multi-ticker
+  frame gives one column per ticker, a long table with several value columns
+  gives those columns. The indicator's name is not repeated in them.
+* :func:`macd` gives three fields, ``macd, signal, hist``: the columns for
+  one series, ``(field, column)`` for a panel (polars: ``macd_<column>``...).
+* Arrays in, arrays out (no names).
+* :func:`log_returns` keeps the names of the prices (they are the same
+  series, as returns).
+
+Every smoothing runs the engine's EWMA update (:mod:`ewmakit._engine`; RSI,
+ATR and MACD through its fused kernels); an SMA seed is a start state handed
+to it. Groups go through :class:`ewmakit._engine.GroupPanels`: the groups'
+rows are laid side by side as a few padded panels, the panel kernels run
+once per panel, and the results are put back on the table's rows.
 """
 
 from __future__ import annotations
@@ -28,13 +63,15 @@ import pandas as pd
 from . import _engine as engine
 from ._checks import check_unit
 from ._engine import MeanState
-from ._frames import Unwrapped, same_index
+from ._frames import Table, is_polars, same_index
 from .core import resolve_options
 from .decay import beta_from_window
 
-__all__ = ["ema", "macd", "rsi", "atr", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns"]
+__all__ = ["ema", "macd", "rsi", "atr", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns",
+           "price_field"]
 
 _SEEDS = ("sma", "first")
+_MACD_FIELDS = ("macd", "signal", "hist")
 
 
 def _check_window(window, name="window") -> int:
@@ -51,6 +88,248 @@ def _check_seed(seed) -> str:
 
 def _plain(beta: float, init="first", ignore_na=False) -> engine.Options:
     return resolve_options(0, beta, init=init, ignore_na=ignore_na)
+
+
+# --------------------------------------------------------------------------- inputs and results
+
+
+def _table(x, name: str, by=None, columns=None) -> Table:
+    """``x`` as a :class:`~ewmakit._frames.Table` (keys with ``by``), its values 1-D or 2-D."""
+    t = Table(x, name, by=by, columns=columns)
+    if t.values.ndim not in (1, 2):
+        raise ValueError(f"{name} must be 1-D or 2-D (time x series), got {t.values.ndim} dimensions")
+    return t
+
+
+def _floats(t: Table) -> np.ndarray:
+    """The table's values as a 2-D ``(T, N)`` float64 array (float32 widened, as TA-Lib computes)."""
+    v = t.values_2d()
+    return v if v.dtype == np.float64 else v.astype(np.float64)
+
+
+def _one_series(t: Table, width: int) -> bool:
+    """Is the result one series: a Series, a 1-D array, or the one value column of a long table?"""
+    if t.kind in ("series", "pl_series"):
+        return True
+    if t.kind == "array":
+        return t.values.ndim == 1
+    return t.keys is not None and width == 1
+
+
+def _named(t: Table, values: np.ndarray, name: str):
+    """One result series in the input's type: a Series named ``name`` on the input's index (polars: a polars
+    Series), or the bare array."""
+    if t.kind in ("pl_series", "pl_frame"):
+        import polars as pl
+
+        return pl.Series(name, values)
+    if t.kind == "array":
+        return values
+    return pd.Series(values, index=t.index, name=name, copy=False)
+
+
+def _wrap(t: Table, out2: np.ndarray, name: str):
+    """A ``(T, N)`` result by the naming rule (module docstring): one series -> named ``name``; a panel ->
+    the input's columns."""
+    if _one_series(t, out2.shape[1]):
+        return _named(t, out2[:, 0], name)
+    return t.wrap(out2)
+
+
+def _value_labels(t: Table) -> pd.Index:
+    """The labels of a table's value columns (a RangeIndex for a 2-D array)."""
+    if t.kind == "frame":
+        cols = t.obj.columns
+        return cols[[cols.get_loc(c) for c in t.columns]]
+    if t.kind == "pl_frame":
+        return pd.Index(t.columns)
+    return pd.RangeIndex(t.values_2d().shape[1])
+
+
+def _wrap_block(t: Table, block: np.ndarray, fields) -> pd.DataFrame:
+    """Several results side by side, field k in columns k·N:(k+1)·N of ``block``, as one frame: columns
+    ``fields`` (one series) or ``(field, column)`` (a panel); polars: ``field`` or ``field_column``.
+
+    pandas keeps the block as it is, without copying; only a MultiIndex of columns takes a concat.
+    """
+    fields = list(fields)
+    T = block.shape[0]
+    N = block.shape[1] // len(fields) if fields else 0
+    single = _one_series(t, N)
+    if t.kind in ("pl_series", "pl_frame"):
+        import polars as pl
+
+        if single:
+            return pl.DataFrame({f: block[:, i] for i, f in enumerate(fields)})
+        labels = _value_labels(t)
+        return pl.DataFrame({f"{f}_{c}": block[:, i * N + j] for i, f in enumerate(fields)
+                             for j, c in enumerate(labels)})
+    index = t.index if t.index is not None else pd.RangeIndex(T)
+    if single:
+        return pd.DataFrame(block, index=index, columns=fields, copy=False)
+    cols = _value_labels(t)
+    if isinstance(cols, pd.MultiIndex):
+        parts = {k: pd.DataFrame(block[:, i * N:(i + 1) * N], index=index, columns=cols)
+                 for i, k in enumerate(fields)}
+        return pd.concat(parts, axis=1)
+    columns = pd.MultiIndex.from_product([fields, cols], names=[None, cols.name])
+    return pd.DataFrame(block, index=index, columns=columns, copy=False)
+
+
+def _per_group(keys, arrays: list, func, fields: int = 1, fill=np.nan) -> np.ndarray:
+    """``func`` on each group's rows of ``arrays`` (each ``(T, N)``), or on the arrays as they are without keys.
+
+    ``func(*arrays)`` is a causal, column-by-column panel function: ``(L, M)`` arrays in, an ``(L, fields·M)``
+    block out (field f of column j in column f·M + j). With ``keys`` (:class:`ewmakit._keys.Keys`) the
+    groups' rows are laid out as a few padded panels (:class:`ewmakit._engine.GroupPanels`), ``func`` runs
+    once per panel, and the results go back on the table's rows: ``(T, fields·N)``, rows with a missing key
+    ``fill``. Each group's values are bit for bit those of its rows computed alone (the padding comes after
+    them and the kernels are causal and column by column).
+    """
+    if keys is None:
+        return func(*arrays)
+    T, N = arrays[0].shape
+    k = len(arrays)
+    x2 = arrays[0] if k == 1 else np.concatenate(arrays, axis=1)  # array a's column j at a·N + j
+    panels = engine.GroupPanels(keys.codes, keys.groups)
+    results = []
+    for p in panels.gather(x2):  # one panel per bucket of groups of similar lengths, not one per group
+        L, n = p.shape[0], p.shape[1] // (k * N) if k * N else 0
+        parts = p.reshape(L, n, k, N)
+        ins = [np.ascontiguousarray(parts[:, :, a, :]).reshape(L, n * N) for a in range(k)]
+        res = func(*ins)  # (L, fields·n·N): field f, group i, column j at f·nN + i·N + j
+        results.append(res.reshape(L, fields, n, N).transpose(0, 2, 1, 3).reshape(L, n * fields * N))
+    out = np.full((T, fields * N), fill, dtype=np.float64)
+    return panels.scatter(results, out)
+
+
+def _checked(t: Table, v: np.ndarray, name: str) -> None:
+    """With keys the kernels see panels, whose positions are not the table's: ±inf are looked for up front."""
+    if t.keys is not None:
+        engine.check_finite(t.values, name)
+
+
+# --------------------------------------------------------------------------- price frames
+
+
+_PRICE_FIELDS = ("open", "high", "low", "close", "adj close", "volume")
+
+
+def _norm(label):
+    return label.strip().lower() if isinstance(label, str) else None
+
+
+def _is_frame(x) -> bool:
+    return isinstance(x, pd.DataFrame) or (is_polars(x) and type(x).__name__ == "DataFrame")
+
+
+def _fields_level(columns: pd.MultiIndex, what: str) -> int:
+    """Which of two column levels holds the price fields (High, Close...); the other holds the tickers."""
+    if columns.nlevels != 2:
+        raise ValueError(f"{what}: expected one or two column levels (field, ticker), got {columns.nlevels}")
+    hits = [len({_norm(v) for v in columns.get_level_values(k)} & set(_PRICE_FIELDS)) for k in range(2)]
+    if hits[0] == hits[1]:
+        raise ValueError(f"{what}: cannot tell which column level holds the price fields (Open, High, Low, "
+                         f"Close, Volume); its columns are {list(columns)[:8]!r}")
+    return int(np.argmax(hits))
+
+
+def _flat_label(frame, field: str, what: str):
+    """The label of ``frame``'s column named ``field`` whatever its case, or None."""
+    hits = [c for c in frame.columns if _norm(c) == field]
+    if len(hits) > 1:
+        raise ValueError(f"{what}: the frame has several {field} columns {hits!r}; keep one")
+    return hits[0] if hits else None
+
+
+def _ticker_panel(frame: pd.DataFrame, field: str, what: str):
+    """One field of a multi-ticker frame as a DataFrame with one column per ticker, or None if absent."""
+    level = _fields_level(frame.columns, what)
+    mask = np.array([_norm(v) == field for v in frame.columns.get_level_values(level)])
+    if not mask.any():
+        return None
+    sub = frame.loc[:, mask]
+    tickers = sub.columns.get_level_values(1 - level)
+    if tickers.has_duplicates:
+        raise ValueError(f"{what}: the frame has several {field} columns for {list(tickers[tickers.duplicated()])!r}")
+    return sub.set_axis(tickers.rename(frame.columns.names[1 - level]), axis=1)
+
+
+def _names(fields) -> str:
+    names = [f.title() for f in fields]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _price_fields(frame, fields, what: str) -> list:
+    """The ``fields`` (lower case) of a price frame: pandas/polars Series of a flat frame, DataFrames with one
+    column per ticker (the same tickers, in the same order) of a multi-ticker frame."""
+    cols = frame.columns
+    if isinstance(cols, pd.MultiIndex):
+        panels = [_ticker_panel(frame, f, what) for f in fields]
+        missing = [f.title() for f, p in zip(fields, panels) if p is None]
+        if missing:
+            raise ValueError(f"{what} needs {_names(fields)} columns (any case); the frame has no "
+                             f"{' or '.join(missing)} level; its columns are {list(cols)[:8]!r}")
+        tickers = panels[-1].columns
+        for f, p in zip(fields, panels):
+            lacking = [t for t in tickers if t not in p.columns] + [t for t in p.columns if t not in tickers]
+            if lacking:
+                raise ValueError(f"{what} needs {_names(fields)} for every ticker; {f.title()} is missing or "
+                                 f"extra for {lacking!r}")
+        return [p[tickers] if not p.columns.equals(tickers) else p for p in panels]
+    labels = [_flat_label(frame, f, what) for f in fields]
+    missing = [f.title() for f, c in zip(fields, labels) if c is None]
+    if missing:
+        raise ValueError(f"{what} needs {_names(fields)} columns (any case: {fields[0].title()} or {fields[0]}); "
+                         f"the frame has no {' or '.join(missing)} column; its columns are {list(cols)[:10]!r}")
+    return [frame[c] for c in labels]
+
+
+def price_field(frame, field):
+    """One field (Open, High, Low, Close, Adj Close, Volume) of a price frame, found whatever its case.
+
+    Parameters
+    ----------
+    frame : pandas or polars DataFrame
+        One ticker's prices with flat columns (``Close``, ``close``, ``CLOSE``
+        ...), or a yfinance multi-ticker frame (MultiIndex columns in either
+        order, ``(field, ticker)`` or ``(ticker, field)``).
+    field : str
+        The field's name, in any case: ``"close"``, ``"High"``, ``"adj close"``.
+
+    Returns
+    -------
+    Series or DataFrame
+        The column (a polars Series for polars) of a flat frame; for a
+        multi-ticker frame a DataFrame with one column per ticker (the
+        panel finance functions take as it is).
+
+    Raises
+    ------
+    ValueError
+        If the frame has no such column (the message lists its columns), or
+        several of different case.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"high": [2.0, 3.0], "low": [1.0, 2.0], "close": [1.5, 2.5]})
+    >>> price_field(df, "Close").tolist()
+    [1.5, 2.5]
+    >>> cols = pd.MultiIndex.from_product([["SPY", "QQQ"], ["Close", "High"]], names=["Ticker", "Price"])
+    >>> yf = pd.DataFrame([[1.0, 2.0, 3.0, 4.0]], columns=cols)
+    >>> price_field(yf, "close")
+    Ticker  SPY  QQQ
+    0       1.0  3.0
+    """
+    if not isinstance(field, str) or not field.strip():
+        raise ValueError(f"field must be the name of a price column such as 'Close', got {field!r}")
+    if not _is_frame(frame):
+        raise TypeError(f"frame must be a pandas or polars DataFrame of prices, got {type(frame).__name__}")
+    return _price_fields(frame, [_norm(field)], "price_field")[0]
+
+
+# --------------------------------------------------------------------------- the EMA and its SMA seed
 
 
 def _sma_seed(prefix, T: int, n: int):
@@ -106,7 +385,23 @@ def _smooth(values, beta, n, seed):
     return engine.run_mean(values, _plain(beta))
 
 
-def ema(x, window, *, seed="sma"):
+_BY_DOC = """by : label, list of labels, or array, optional
+        Group keys of a long table: the name(s) of key columns of a
+        DataFrame, or one key per row. Each group is computed on its own rows
+        in input order, exactly as alone; the result is aligned with the input
+        rows, NaN where the key is missing.
+    columns : label or list of labels, optional
+        The value columns of a DataFrame (default: every column holding
+        numbers that is not a key)."""
+
+
+def _fill_doc(func):
+    func.__doc__ = func.__doc__.replace("{by}", _BY_DOC)
+    return func
+
+
+@_fill_doc
+def ema(x, window, *, seed="sma", by=None, columns=None):
     r"""Exponential moving average over an n-period window.
 
     .. math::
@@ -115,7 +410,7 @@ def ema(x, window, *, seed="sma"):
 
     Parameters
     ----------
-    x : Series, DataFrame or array
+    x : array, pandas or polars Series or DataFrame
         Prices; time along axis 0.
     window : int
         n >= 1.
@@ -123,10 +418,14 @@ def ema(x, window, *, seed="sma"):
         "sma": NaN for the first n − 1 observations, then the mean of the first
         n as v_{n−1} — exactly TA-Lib ``EMA``. "first": v_0 = x_0, the full
         length — exactly pandas ``ewm(span=n, adjust=False).mean()``.
+    {by}
 
     Returns
     -------
-    Same type as ``x``.
+    Series ``ema_<n>``, DataFrame or array
+        One series: a Series named ``ema_20`` (for ``window=20``) on the
+        input's index; a panel: a DataFrame with its columns; an array: an
+        array (see the module's naming rule).
 
     Examples
     --------
@@ -134,14 +433,29 @@ def ema(x, window, *, seed="sma"):
     array([nan, nan,  2.,  3.])
     >>> ema([1.0, 2.0, 3.0, 4.0], 3, seed="first")
     array([1.   , 1.5  , 2.25 , 3.125])
+
+    A long table, one EMA per ticker, aligned with its rows:
+
+    >>> long = pd.DataFrame({"ticker": ["A", "B", "A", "B", "A"], "close": [1.0, 10.0, 2.0, 20.0, 3.0]})
+    >>> ema(long, 2, by="ticker", columns="close")
+    0     NaN
+    1     NaN
+    2     1.5
+    3    15.0
+    4     2.5
+    Name: ema_2, dtype: float64
     """
     n = _check_window(window)
     seed = _check_seed(seed)
-    u = Unwrapped(x, check=False)  # the kernel and the seed look for ±inf on their way
-    return u.wrap(_smooth(u.values, beta_from_window(n), n, seed))
+    t = _table(x, "x", by, columns)  # the kernel and the seed look for ±inf on their way
+    v = _floats(t)
+    _checked(t, v, "x")
+    beta = beta_from_window(n)
+    return _wrap(t, _per_group(t.keys, [v], lambda a: _smooth(a, beta, n, seed)), f"ema_{n}")
 
 
-def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
+@_fill_doc
+def macd(close, fast=12, slow=26, signal=9, *, seed="sma", by=None, columns=None) -> pd.DataFrame:
     r"""Moving average convergence/divergence.
 
     .. math::
@@ -152,17 +466,20 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
 
     Parameters
     ----------
-    close : Series, DataFrame or array
+    close : array, pandas or polars Series or DataFrame
     fast, slow, signal : int, default 12, 26, 9
         Windows, ``fast < slow``.
     seed : {"sma", "first"}
         How each EMA starts (see :func:`ema`).
+    {by}
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``macd, signal, hist`` (a Series input), or ``(field, column)``
-        for a DataFrame input.
+        Columns ``macd, signal, hist`` for one series (a Series, a 1-D array,
+        the one value column of a long table), ``(field, column)`` for a
+        panel. A polars DataFrame for polars input (columns ``macd``... or
+        ``macd_<column>``...).
 
     Notes
     -----
@@ -191,8 +508,11 @@ def macd(close, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
     if fast >= slow:
         raise ValueError(f"fast must be smaller than slow, got fast={fast}, slow={slow}")
     seed = _check_seed(seed)
-    u = Unwrapped(close, "close")
-    return u.wrap_block(_macd(u.values, fast, slow, signal, seed), ("macd", "signal", "hist"))
+    t = _table(close, "close", by, columns)
+    v = _floats(t)
+    engine.check_finite(t.values, "close")
+    block = _per_group(t.keys, [v], lambda a: _macd(a, fast, slow, signal, seed), fields=3)
+    return _wrap_block(t, block, _MACD_FIELDS)
 
 
 def _macd(v, fast, slow, signal, seed):
@@ -213,7 +533,8 @@ def _macd(v, fast, slow, signal, seed):
     return engine.macd(v, [beta_from_window(n) for n in (fast, slow, signal)], [fast, slow, signal], seed == "sma")
 
 
-def rsi(close, window=14, *, seed="sma"):
+@_fill_doc
+def rsi(close, window=14, *, seed="sma", by=None, columns=None):
     r"""Wilder's relative strength index.
 
     .. math::
@@ -224,27 +545,40 @@ def rsi(close, window=14, *, seed="sma"):
 
     Parameters
     ----------
-    close : Series, DataFrame or array
+    close : array, pandas or polars Series or DataFrame
     window : int, default 14
     seed : {"sma", "first"}
         "sma": G and L start as the means of the first n gains/losses (row n) —
         exactly TA-Lib ``RSI``. "first": they start at the first change (row 1),
         the full-length pandas-style variant ``ewm(alpha=1/n, adjust=False)``.
+    {by}
 
     Returns
     -------
-    Same type as ``close``; values in [0, 100]. NaN where nothing moved at all
-    (G = L = 0), where TA-Lib reports 0.
+    Series ``rsi_<n>``, DataFrame or array
+        Values in [0, 100]; NaN where nothing moved at all (G = L = 0), where
+        TA-Lib reports 0. One series: a Series named ``rsi_14`` (for
+        ``window=14``); a panel: its columns.
 
     Examples
     --------
     >>> rsi([1.0, 2.0, 1.5, 2.5, 3.0], 2).round(2)
     array([  nan,   nan, 66.67, 85.71, 90.91])
+    >>> s = pd.Series([1.0, 2.0, 1.5, 2.5, 3.0], name="close")
+    >>> rsi(s, 2).round(2)
+    0      NaN
+    1      NaN
+    2    66.67
+    3    85.71
+    4    90.91
+    Name: rsi_2, dtype: float64
     """
     n = _check_window(window)
     seed = _check_seed(seed)
-    u = Unwrapped(close, "close", check=False)  # the kernel counts ±inf closes on its way
-    return u.wrap(_rsi(u.values, n, seed, ((u.values, "close"),)))
+    t = _table(close, "close", by, columns)  # the kernel counts ±inf closes on its way
+    v = _floats(t)
+    _checked(t, v, "close")
+    return _wrap(t, _per_group(t.keys, [v], lambda a: _rsi(a, n, seed, ((a, "close"),))), f"rsi_{n}")
 
 
 def _rsi(v, n, seed, sources):
@@ -270,13 +604,7 @@ def _rsi(v, n, seed, sources):
     return out
 
 
-def _ohlc_column(frame: pd.DataFrame, name: str):
-    if name not in frame.columns:
-        raise ValueError(f"atr needs columns High, Low and Close; the frame has {list(frame.columns)!r}")
-    return frame[name]
-
-
-def atr(high, low=None, close=None, window=14, *, seed="sma"):
+def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
     r"""Wilder's average true range.
 
     .. math::
@@ -286,41 +614,92 @@ def atr(high, low=None, close=None, window=14, *, seed="sma"):
 
     Parameters
     ----------
-    high, low, close : Series, DataFrame or array
-        Aligned prices. Or pass one OHLC DataFrame as ``high`` (with columns
-        ``High``, ``Low``, ``Close``) and leave ``low``/``close`` out.
+    high, low, close : array, pandas or polars Series or DataFrame
+        Aligned prices (DataFrames: one column per ticker). Or pass one price
+        frame as ``high`` and leave ``low``/``close`` out: its High, Low and
+        Close columns are found whatever their case (``high``, ``CLOSE``); a
+        yfinance multi-ticker frame (MultiIndex columns, ``(field, ticker)``
+        or ``(ticker, field)``) gives one ATR per ticker; a long table of
+        several tickers takes ``by``.
     window : int, default 14
     seed : {"sma", "first"}
         "sma": the first ATR is the mean of TR_1..TR_n at row n — exactly
         TA-Lib ``ATR``. "first": TR_0 = H_0 − L_0 and the average starts there.
+    by : label, list of labels, or array, optional
+        Group keys of a long table: key column name(s) of the price frame, or
+        one key per row. Each group's ATR is computed on its own rows in input
+        order (its first row has no previous close); the result is aligned
+        with the input rows, NaN where the key is missing.
 
     Returns
     -------
-    Same type as ``close``.
+    Series ``atr_<n>``, DataFrame or array
+        One ticker (separate Series, a flat OHLC frame, a long table with
+        ``by``): a Series named ``atr_14`` (for ``window=14``) on the input's
+        index. Several tickers (wide frames, a yfinance multi-ticker frame):
+        a DataFrame with one column per ticker. Arrays: an array.
+
+    Raises
+    ------
+    ValueError
+        When a price frame has no High, Low or Close column (the message names
+        what is missing and lists the columns), or the prices do not align.
 
     Examples
     --------
     >>> h, l, c = [2.0, 3.0, 4.0, 3.5], [1.0, 2.0, 2.5, 2.0], [1.5, 2.5, 3.5, 3.0]
     >>> atr(h, l, c, 2)
     array([nan, nan, 1.5, 1.5])
+    >>> atr(pd.DataFrame({"high": h, "low": l, "close": c}), window=2)
+    0    NaN
+    1    NaN
+    2    1.5
+    3    1.5
+    Name: atr_2, dtype: float64
     """
-    if low is None and close is None:
-        if not isinstance(high, pd.DataFrame):
-            raise ValueError("atr needs high, low and close, or one DataFrame with High, Low and Close columns")
-        frame = high
-        high, low, close = (_ohlc_column(frame, k) for k in ("High", "Low", "Close"))
-    elif low is None or close is None:
-        raise ValueError("atr needs high, low and close (or one OHLC DataFrame)")
     n = _check_window(window)
     seed = _check_seed(seed)
+    name = f"atr_{n}"
+    if low is None and close is None:
+        if not _is_frame(high):
+            raise ValueError("atr needs high, low and close, or one DataFrame with High, Low and Close columns, "
+                             f"got only high (a {type(high).__name__})")
+        return _atr_frame(high, n, seed, by, name)
+    if low is None or close is None:
+        raise ValueError("atr needs high, low and close (or one OHLC DataFrame)")
+    if _is_frame(high) and isinstance(low, numbers.Number):
+        raise ValueError(f"atr(frame, {low!r}) passes {low!r} as low: give the window by name, "
+                         f"atr(frame, window={low!r})")
     same_index({"high": high, "low": low, "close": close})
-    # the kernel counts ±inf prices on its way
-    uh, ul, uc = (Unwrapped(a, k, check=False) for a, k in ((high, "high"), (low, "low"), (close, "close")))
-    if not (uh.values.shape == ul.values.shape == uc.values.shape):
-        raise ValueError(f"high, low and close must have one shape, got {uh.values.shape}, {ul.values.shape}, "
-                         f"{uc.values.shape}")
-    sources = ((uh.values, "high"), (ul.values, "low"), (uc.values, "close"))
-    return uc.wrap(_atr(uh.values, ul.values, uc.values, n, seed, sources))
+    tc = _table(close, "close", by)
+    th, tl = _table(high, "high"), _table(low, "low")
+    shapes = [a.values_2d().shape for a in (th, tl, tc)]
+    if not shapes[0] == shapes[1] == shapes[2]:
+        raise ValueError(f"high, low and close must have one shape, got {shapes[0]}, {shapes[1]}, {shapes[2]}")
+    h, lo, c = _floats(th), _floats(tl), _floats(tc)
+    for t, a, k in ((th, h, "high"), (tl, lo, "low"), (tc, c, "close")):
+        if tc.keys is not None:
+            engine.check_finite(t.values, k)
+    out = _per_group(tc.keys, [h, lo, c], lambda *a: _atr(*a, n, seed, zip(a, ("high", "low", "close"))))
+    return _wrap(tc, out, name)
+
+
+def _atr_frame(frame, n, seed, by, name):
+    """ATR of a price frame: one ticker's (flat columns, also a long table with ``by``) or one per ticker."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        high, low, close = _price_fields(frame, ["high", "low", "close"], "atr")
+        return atr(high, low, close, window=n, seed=seed, by=by)
+    labels = [_flat_label(frame, f, "atr") for f in ("high", "low", "close")]
+    if any(c is None for c in labels):
+        _price_fields(frame, ["high", "low", "close"], "atr")  # raises, naming what is missing
+    t = _table(frame, "the price frame", by, labels)
+    v = _floats(t)
+    if t.keys is not None:
+        for j, k in enumerate(("high", "low", "close")):
+            engine.check_finite(v[:, j], k)
+    h, lo, c = v[:, :1], v[:, 1:2], v[:, 2:]
+    out = _per_group(t.keys, [h, lo, c], lambda *a: _atr(*a, n, seed, zip(a, ("high", "low", "close"))))
+    return _named(t, out[:, 0], name)
 
 
 def _atr(h, lo, c, n, seed, sources):
@@ -338,15 +717,34 @@ def _atr(h, lo, c, n, seed, sources):
         state, first_row, seed_row, seeds, ready = _sma_seed(prefix, T, n)
     else:
         state, first_row = MeanState.fresh(N), np.zeros(N, dtype=np.int64)
-    out = engine.atr(h, lo, c, 1.0 - 1.0 / n, seed == "first", state, first_row, sources=sources)  # raises on ±inf
+    out = engine.atr(h, lo, c, 1.0 - 1.0 / n, seed == "first", state, first_row,
+                     sources=tuple(sources))  # raises on ±inf
     if seed == "sma":
         cols = np.flatnonzero(ready)
         out[seed_row[cols], cols] = seeds[cols]
     return out
 
 
-def log_returns(prices):
-    r"""Log returns r_t = ln(p_t / p_{t−1}); the first row is NaN.
+# --------------------------------------------------------------------------- returns and RiskMetrics
+
+
+def log_returns(prices, *, by=None, columns=None):
+    r"""Log returns r_t = ln(p_t / p_{t−1}); the first row (of each group) is NaN.
+
+    Parameters
+    ----------
+    prices : array, pandas or polars Series or DataFrame
+        Prices > 0.
+    by : label, list of labels, or array, optional
+        Group keys of a long table: each group's returns from its own rows
+        (its first row NaN), aligned with the input rows.
+    columns : label or list of labels, optional
+        The value columns of a DataFrame.
+
+    Returns
+    -------
+    Same type as ``prices``, keeping its names (they are the same series as
+    returns); with ``by`` and one value column, a Series named after it.
 
     Raises
     ------
@@ -358,34 +756,68 @@ def log_returns(prices):
     >>> log_returns([100.0, 110.0, 99.0]).round(4)
     array([    nan,  0.0953, -0.1054])
     """
-    u = Unwrapped(prices, "prices")
-    v = u.values
+    t = _table(prices, "prices", by, columns)
+    v = _floats(t)
+    engine.check_finite(t.values, "prices")
     bad = v <= 0
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        where = u.index[row] if u.index is not None else row
+        where = t.index[row] if t.index is not None else row
         raise ValueError(f"prices must be > 0 to take a log return, got {v[row, col]} at {where!r}")
-    out = np.full_like(v, np.nan)
-    out[1:] = np.log(v[1:] / v[:-1])
-    return u.wrap(out)
+
+    def returns(p):
+        out = np.full_like(p, np.nan)
+        out[1:] = np.log(p[1:] / p[:-1])
+        return out
+
+    out = _per_group(t.keys, [v], returns)
+    if _one_series(t, out.shape[1]) and t.kind in ("frame", "pl_frame"):
+        return _named(t, out[:, 0], t.columns[0])
+    return t.wrap(out)
 
 
 def _backcast(r2: np.ndarray) -> np.ndarray:
-    """arch's start value: the 0.94-weighted mean of the first min(75, n) squared returns (oldest heaviest)."""
+    """arch's start value, in each column: the 0.94-weighted mean of the (at most) 75 squared returns from its
+    first one on (the oldest heaviest; missing ones left out).
+
+    The sums run over the 75 rows one at a time, so a column's value never depends on the others (a group
+    in a panel gets the value it gets alone).
+    """
     T, N = r2.shape
     out = np.zeros(N)
-    for j in range(N):  # only the first 75 observations of each column are read
-        col = r2[:, j]
-        first = int(np.argmax(~np.isnan(col))) if (~np.isnan(col)).any() else T
-        head = col[first:first + 75]
-        head = head[~np.isnan(head)]
-        if head.size:
-            w = 0.94 ** np.arange(head.size)
-            out[j] = float(np.sum(head * (w / w.sum())))
-    return out
+    if T == 0 or N == 0:
+        return out
+    obs = ~np.isnan(r2)
+    first = np.where(obs.any(axis=0), np.argmax(obs, axis=0), T)
+    rows = first[None, :] + np.arange(75)[:, None]
+    head = np.where(rows < T, r2[np.minimum(rows, T - 1), np.arange(N)], np.nan)  # (75, N)
+    seen = ~np.isnan(head)
+    weights = np.where(seen, 0.94 ** (np.cumsum(seen, axis=0) - 1), 0.0)
+    total = np.zeros(N)
+    for k in range(head.shape[0]):
+        total += weights[k]
+    acc = np.zeros(N)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for k in range(head.shape[0]):
+            acc += np.where(seen[k], head[k] * (weights[k] / total), 0.0)
+    return np.where(total > 0, acc, 0.0)
 
 
-def volatility(returns, beta=0.94, *, annualize=None):
+def _volatility(r, b):
+    r2 = r * r
+    start = _backcast(r2)
+    v = engine.run_mean(r2, _plain(b, init=start))
+    var = np.full_like(v, np.nan)
+    var[1:] = v[:-1]
+    obs = ~np.isnan(r2)
+    has = obs.any(axis=0)
+    first = np.argmax(obs, axis=0)
+    var[first[has], np.flatnonzero(has)] = start[has]
+    return np.sqrt(var)
+
+
+@_fill_doc
+def volatility(returns, beta=0.94, *, annualize=None, by=None, columns=None):
     r"""RiskMetrics (EWMA) conditional volatility.
 
     .. math::
@@ -399,17 +831,20 @@ def volatility(returns, beta=0.94, *, annualize=None):
 
     Parameters
     ----------
-    returns : Series, DataFrame or array
+    returns : array, pandas or polars Series or DataFrame
         Returns (not prices; see :func:`log_returns`). Leading NaNs are
         skipped; a NaN later carries the variance over that row.
     beta : float, default 0.94
         RiskMetrics λ (daily data).
     annualize : float, optional
         Periods per year: multiply by sqrt(annualize) (252 for daily data).
+    {by}
 
     Returns
     -------
-    Same type as ``returns``.
+    Series ``volatility_<beta>``, DataFrame or array
+        One series: a Series named ``volatility_0.94`` (for ``beta=0.94``);
+        a panel: its columns.
 
     Examples
     --------
@@ -420,20 +855,13 @@ def volatility(returns, beta=0.94, *, annualize=None):
     if annualize is not None and (isinstance(annualize, bool) or not isinstance(annualize, numbers.Real)
                                   or not 0 < annualize < np.inf):
         raise ValueError(f"annualize must be a number of periods per year > 0, got {annualize!r}")
-    u = Unwrapped(returns, "returns")
-    r2 = u.values * u.values
-    start = _backcast(r2)
-    v = engine.run_mean(r2, _plain(b, init=start))
-    var = np.full_like(v, np.nan)
-    var[1:] = v[:-1]
-    obs = ~np.isnan(r2)
-    has = obs.any(axis=0)
-    first = np.argmax(obs, axis=0)
-    var[first[has], np.flatnonzero(has)] = start[has]
-    vol = np.sqrt(var)
+    t = _table(returns, "returns", by, columns)
+    v = _floats(t)
+    engine.check_finite(t.values, "returns")
+    vol = _per_group(t.keys, [v], lambda r: _volatility(r, b))
     if annualize is not None:
         vol *= np.sqrt(float(annualize))
-    return u.wrap(vol)
+    return _wrap(t, vol, f"volatility_{b:g}")
 
 
 _MISSING = ("skip", "pairwise")
@@ -445,8 +873,9 @@ def _cov_panel(returns, beta, demean, missing):
         raise ValueError(f"demean must be True or False, got {demean!r}")
     if missing not in _MISSING:
         raise ValueError(f"missing must be 'skip' or 'pairwise', got {missing!r}")
-    u = Unwrapped(returns, "returns")
-    r = u.values
+    t = _table(returns, "returns")
+    r = _floats(t)
+    engine.check_finite(t.values, "returns")
     T, k = r.shape
     iu, ju = np.triu_indices(k)
     x, y = r[:, iu], r[:, ju]
@@ -464,13 +893,13 @@ def _cov_panel(returns, beta, demean, missing):
     full = np.empty((T, k, k))
     full[:, iu, ju] = upper
     full[:, ju, iu] = upper
-    return u, full
+    return t, full
 
 
-def _stack(u: Unwrapped, full: np.ndarray) -> pd.DataFrame:
+def _stack(t: Table, full: np.ndarray) -> pd.DataFrame:
     T, k, _ = full.shape
-    assets = u.columns if u.kind == "frame" else pd.RangeIndex(k)
-    dates = u.index if u.index is not None else pd.RangeIndex(T)
+    assets = _value_labels(t) if t.kind in ("frame", "pl_frame") else pd.RangeIndex(k)
+    dates = t.index if t.index is not None else pd.RangeIndex(T)
     index = pd.MultiIndex.from_product([dates, assets], names=[dates.name, assets.name])
     return pd.DataFrame(full.reshape(T * k, k), index=index, columns=assets)
 
@@ -513,8 +942,8 @@ def ewm_cov(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame
     a  0.00025  0.00000
     b  0.00000  0.00025
     """
-    u, full = _cov_panel(returns, beta, demean, missing)
-    return _stack(u, full)
+    t, full = _cov_panel(returns, beta, demean, missing)
+    return _stack(t, full)
 
 
 def ewm_corr(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
@@ -530,49 +959,72 @@ def ewm_corr(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFram
     a  1.0000  0.6761
     b  0.6761  1.0000
     """
-    u, full = _cov_panel(returns, beta, demean, missing)
+    t, full = _cov_panel(returns, beta, demean, missing)
     d = np.sqrt(np.einsum("tii->ti", full))
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = full / (d[:, :, None] * d[:, None, :])
     corr[~np.isfinite(corr)] = np.nan
-    return _stack(u, corr)
+    return _stack(t, corr)
 
 
-def crossover(fast, slow):
+# --------------------------------------------------------------------------- crossover
+
+
+def _crossings(fast, slow):
+    """+1/−1/0 (as floats) where fast − slow changes sign, column by column (touches keep the side)."""
+    d = fast - slow
+    sign = pd.DataFrame(np.sign(d)).replace(0.0, np.nan).ffill().to_numpy()
+    prev = np.vstack([np.full((1, sign.shape[1]), np.nan), sign[:-1]])
+    valid = ~np.isnan(d)
+    out = np.zeros(sign.shape)
+    out[(prev < 0) & (sign > 0) & valid] = 1.0
+    out[(prev > 0) & (sign < 0) & valid] = -1.0
+    return out
+
+
+@_fill_doc
+def crossover(fast, slow, *, by=None, columns=None):
     r"""+1 where ``fast`` crosses above ``slow``, −1 where it crosses below, 0 elsewhere.
 
-    A cross is a change of the sign of fast − slow; a touch (equality) keeps
+    .. math::
+
+        c_t = \begin{cases} +1 & s_{t'} < 0 < s_t \\ -1 & s_{t'} > 0 > s_t \\ 0 & \text{else}\end{cases},
+        \qquad s_t = \operatorname{sign}(\text{fast}_t - \text{slow}_t)
+
+    where t' is the last earlier row with s ≠ 0. A touch (equality) keeps
     the previous sign, so touching and turning back is no cross, and NaN rows
     are 0 without losing the side the series were on before them.
 
     Parameters
     ----------
-    fast : Series, DataFrame or array
+    fast : array, pandas or polars Series or DataFrame
     slow : same shape as ``fast``, or a number (a level such as 70 for RSI)
+    {by}
 
     Returns
     -------
-    Same type as ``fast``, of int8.
+    Series ``crossover``, DataFrame or array, of int8
+        One series: a Series named ``crossover``; a panel: its columns. With
+        ``by``, each group's first row (and rows with a missing key) is 0.
 
     Examples
     --------
     >>> crossover([1.0, 2.0, 3.0, 2.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0])
     array([ 0,  0,  1,  0, -1], dtype=int8)
     """
-    u = Unwrapped(fast, "fast")
+    t = _table(fast, "fast", by, columns)
+    f = _floats(t)
+    engine.check_finite(t.values, "fast")
     if isinstance(slow, numbers.Real) and not isinstance(slow, bool):
-        s = np.full_like(u.values, float(slow))
+        s = np.full_like(f, float(slow))
     else:
         same_index({"fast": fast, "slow": slow})
-        us = Unwrapped(slow, "slow")
-        if us.values.shape != u.values.shape:
-            raise ValueError(f"fast and slow must have one shape, got {u.values.shape} and {us.values.shape}")
-        s = us.values
-    sign = pd.DataFrame(np.sign(u.values - s)).replace(0.0, np.nan).ffill().to_numpy()
-    prev = np.vstack([np.full((1, sign.shape[1]), np.nan), sign[:-1]])
-    valid = ~np.isnan(u.values - s)
-    out = np.zeros(sign.shape, dtype=np.int8)
-    out[(prev < 0) & (sign > 0) & valid] = 1
-    out[(prev > 0) & (sign < 0) & valid] = -1
-    res = u.wrap(out)
-    return res
+        pick = t.columns if _is_frame(slow) and t.columns is not None and \
+            all(c in list(slow.columns) for c in t.columns) else None
+        ts = _table(slow, "slow", columns=pick)
+        s = _floats(ts)
+        if s.shape != f.shape:
+            raise ValueError(f"fast and slow must have one shape, got {t.values.shape} and {ts.values.shape}")
+        engine.check_finite(ts.values, "slow")
+    out = _per_group(t.keys, [f, s], _crossings, fill=0.0).astype(np.int8)
+    return _wrap(t, out, "crossover")

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from . import core
+from ._reprs import html_table
 from .decay import resolve_beta
 
 __all__ = ["SmoothingFit", "fit", "forecast"]
@@ -131,17 +132,32 @@ def _inferred_offset(index: pd.DatetimeIndex):
     return None if freq is None else pd.tseries.frequencies.to_offset(freq)
 
 
+def _usual_step(index: pd.DatetimeIndex):
+    """The step of an irregular DatetimeIndex: business days for daily bars (dates at midnight, one to a few days
+    apart: trading days with weekends and holidays), else its most common step; None if it has none."""
+    if len(index) < 2:
+        return pd.offsets.BDay() if len(index) and index.normalize().equals(index) else None
+    steps = pd.Series(index[1:] - index[:-1])
+    steps = steps[steps > pd.Timedelta(0)]
+    if steps.empty:
+        return None
+    if index.normalize().equals(index) and pd.Timedelta(days=1) <= steps.median() <= pd.Timedelta(days=4):
+        return pd.offsets.BDay()
+    return pd.tseries.frequencies.to_offset(steps.mode().iloc[0])
+
+
 def future_index(index: pd.Index | None, n: int, h: int) -> pd.Index:
     """Index of the ``h`` forecasts after data of length ``n`` on ``index``.
 
-    The next ``h`` dates for a regular DatetimeIndex (its ``freq``, or one
-    pandas can infer); the continuation of a RangeIndex (arrays count as
-    ``RangeIndex(n)``); otherwise the steps ahead ``1..h``, named ``"h"``.
+    The next ``h`` dates for a DatetimeIndex: its ``freq`` or one pandas can
+    infer, else business days for daily bars (trading days with holidays),
+    else its most common step. The continuation of a RangeIndex (arrays count
+    as ``RangeIndex(n)``); otherwise the steps ahead ``1..h``, named ``"h"``.
     """
     if index is None:
         return pd.RangeIndex(n, n + h)
     if isinstance(index, pd.DatetimeIndex) and len(index):
-        offset = _inferred_offset(index)
+        offset = _inferred_offset(index) or _usual_step(index)
         if offset is not None:
             dates = pd.date_range(index[-1], periods=h + 1, freq=offset, name=index.name, unit=index.unit)
             return dates[1:]
@@ -188,6 +204,11 @@ class SmoothingFit:
         How :math:`\ell_{-1}` was set.
     n_params : int
         Number of estimated parameters (alpha and/or the initial level).
+    beta_fitted : bool
+        Whether β was estimated (else it was given).
+    note : str or None
+        A plain-words reading of a fitted β at the edge of its range (also
+        shown by the repr).
     """
 
     beta: float
@@ -204,12 +225,40 @@ class SmoothingFit:
     init: str
     n_params: int
     _index: pd.Index | None = field(repr=False, default=None)
+    beta_fitted: bool = True
+
+    @property
+    def note(self) -> str | None:
+        """A plain-words reading of a β at the edge of its range, or None.
+
+        β ≈ 0 (α ≈ 1): each level is the last observation, the fit of a random
+        walk (prices, typically): the best forecast is the last value, and
+        ewmakit smooths nothing. β ≈ 1 (α ≈ 0): the level never moves from its
+        start: the data looks like noise around a constant mean.
+        """
+        if not self.beta_fitted or 1e-6 < self.alpha < 1.0 - 1e-6:
+            return None
+        if self.alpha >= 1.0 - 1e-6:
+            return ("beta is at its lower bound (alpha = 1): each level is the last observation. The data behaves "
+                    "like a random walk (prices usually do), whose best forecast is the last value; smooth "
+                    "returns, or give beta yourself to smooth anyway.")
+        return ("beta is at its upper bound (alpha = 0): the level stays at its start, the data looks like noise "
+                "around a constant mean, which is then every forecast.")
 
     def __repr__(self) -> str:
-        return (
+        text = (
             f"SmoothingFit(beta={self.beta:.6g}, alpha={self.alpha:.6g}, initial_level={self.initial_level:.6g}, "
             f"sse={self.sse:.6g}, aic={self.aic:.6g}, nobs={self.nobs}, init={self.init!r})"
         )
+        note = self.note
+        return text if note is None else f"{text}\n# {note}"
+
+    def _repr_html_(self) -> str:
+        rows = [("beta", f"{self.beta:.6g}"), ("alpha", f"{self.alpha:.6g}"),
+                ("initial level", f"{self.initial_level:.6g}"), ("last level (every forecast)", f"{self.level:.6g}"),
+                ("SSE", f"{self.sse:.6g}"), ("sigma²", f"{self.sigma2:.6g}"), ("AIC", f"{self.aic:.6g}"),
+                ("BIC", f"{self.bic:.6g}"), ("observations", self.nobs), ("init", self.init)]
+        return html_table("Simple exponential smoothing fit", rows, self.note)
 
     def forecast(self, h, level=0.95) -> pd.DataFrame:
         r"""Point forecasts and prediction intervals for the next ``h`` steps.
@@ -400,6 +449,7 @@ def fit(x, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=
         init=init,
         n_params=n_params,
         _index=index,
+        beta_fitted=given is None,
     )
 
 
@@ -427,11 +477,11 @@ def forecast(x, h, *, beta=None, alpha=None, window=None, span=None, halflife=No
     Returns
     -------
     pandas.DataFrame
-        Columns ``mean, lower, upper``. Index: the next ``h`` dates when
-        ``x`` has a regular DatetimeIndex (a ``freq``, or one pandas can
-        infer); the continuation of a RangeIndex, or ``n .. n+h-1`` for an
-        array; otherwise (e.g. trading days with holidays) the steps ahead
-        ``1 .. h``, named ``"h"``.
+        Columns ``mean, lower, upper``. Index: for a DatetimeIndex the next
+        ``h`` dates (its ``freq`` or one pandas can infer; business days for
+        daily bars such as trading days with holidays; else its most common
+        step); the continuation of a RangeIndex, or ``n .. n+h-1`` for an
+        array; otherwise the steps ahead ``1 .. h``, named ``"h"``.
 
     Raises
     ------

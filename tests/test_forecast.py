@@ -199,9 +199,33 @@ def test_constant_series_has_zero_width_intervals():
 # --------------------------------------------------------------------------- the forecast index
 
 
-def test_spy_trading_days_are_irregular_so_the_index_counts_steps(spy_fit):
+def test_spy_trading_days_continue_as_business_days(spy_fit):
+    # trading days (weekends and holidays missing) have no frequency: the forecast goes on by business days
     out = spy_fit.forecast(3)
-    assert out.index.equals(pd.RangeIndex(1, 4, name="h"))
+    last = spy_fit.fitted.index[-1]
+    assert isinstance(out.index, pd.DatetimeIndex)
+    assert list(out.index) == list(pd.bdate_range(last, periods=4)[1:])
+    assert out.index.name == spy_fit.fitted.index.name
+
+
+def test_irregular_intraday_index_continues_by_its_most_common_step():
+    idx = pd.DatetimeIndex(["2024-01-01 09:30", "2024-01-01 09:35", "2024-01-01 09:40", "2024-01-01 09:50",
+                            "2024-01-01 09:55"])
+    out = forecast(pd.Series([1.0, 2.0, 1.5, 2.5, 2.0], index=idx), 2, beta=0.5, init="first")
+    assert list(out.index) == list(pd.DatetimeIndex(["2024-01-01 10:00", "2024-01-01 10:05"]))
+
+
+def test_fit_explains_a_beta_at_the_boundary():
+    # the S&P 500 closes of 2017-2018 are a random walk: the fitted alpha is 1 (beta ~ 0), and the repr says
+    # what that means instead of printing beta=1.49e-08 alone
+    from ewmakit import data
+
+    res = fit(data.sample("sp500")["Close"].iloc[-300:])
+    assert res.alpha > 1 - 1e-6 and res.beta < 1e-6
+    assert "random walk" in repr(res) and "random walk" in res._repr_html_()
+    assert "random walk" not in repr(fit(np.sin(np.arange(60.0)) + np.arange(60.0) % 3))
+    given = fit(np.arange(30.0) % 7, beta=0.0, init="first")
+    assert given.note is None  # a beta the user gave is not remarked upon
 
 
 @pytest.mark.parametrize("freq, expected", [

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .._checks import check_bool, check_nonneg, check_unit
+from .._reprs import html_table
 
 __all__ = ["Optimizer"]
 
@@ -373,3 +374,9 @@ class Optimizer:
         hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
         n = sum(p.size for p in self._arrays)
         return f"{type(self).__name__}({hyper}; {len(self._arrays)} array(s), {n} values, t={self._t})"
+
+    def _repr_html_(self) -> str:
+        rows = [(k, v) for k, v in self.hyperparameters.items()]
+        shapes = ", ".join(str(p.shape) for p in self._arrays[:8]) + (" ..." if len(self._arrays) > 8 else "")
+        rows += [("parameters", f"{len(self._arrays)} array(s): {shapes}"), ("steps taken", self._t)]
+        return html_table(f"ewmakit.optim.{type(self).__name__}", rows)

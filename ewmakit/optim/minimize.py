@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._checks import check_nonneg
+from .._reprs import html_table
 from ._base import Optimizer
 from .adam import Adam, AdamW
 from .rmsprop import RMSprop
@@ -64,6 +65,12 @@ class Trajectory:
         x = f"{self.x:.6g}" if np.ndim(self.x) == 0 else np.array2string(np.asarray(self.x), precision=6)
         return (f"Trajectory(x={x}, fun={self.fun:.6g}, nit={self.nit}, converged={self.converged}, "
                 f"message={self.message!r})")
+
+    def _repr_html_(self) -> str:
+        x = f"{self.x:.6g}" if np.ndim(self.x) == 0 else np.array2string(np.asarray(self.x), precision=6)
+        rows = [("x", x), ("loss", f"{self.fun:.6g}"), ("updates", self.nit), ("converged", self.converged),
+                ("message", self.message), ("path", f"{self.path.shape[0]} points of dimension {self.path.shape[1]}")]
+        return html_table("minimize: trajectory", rows)
 
 
 def _optimizer(method, x, options) -> Optimizer:

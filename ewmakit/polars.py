@@ -1,0 +1,588 @@
+r"""The ``.ewmakit`` namespaces on polars Series and DataFrames.
+
+Install polars with ewmakit's ``polars`` extra::
+
+    pip install 'ewmakit[polars]'
+
+Then every polars Series and DataFrame has ``.ewmakit``, with the methods of
+the pandas accessor that make sense without an index: ``smooth``, ``var``,
+``std``, ``zscore`` and ``bands``, each with the options of
+:func:`ewmakit.ewma` (one decay among ``beta``, ``alpha``, ``window``/``span``,
+``halflife``, ``com``; ``init``, ``bias_correction``, ``ignore_na``,
+``times``, ``min_periods``; and on a DataFrame ``by``, ``columns``,
+``numeric_only``). Everything follows one recursion,
+
+.. math::
+
+    v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t ,
+
+with pandas' handling of missing values: a null (or NaN) is a missing value,
+which still decays the past (``ignore_na=False``) and carries the last value
+on its row. Results are polars objects of the input's length, row for row:
+a Series named like the input, or a DataFrame of the value columns (float32
+stays float32, everything else is float64; NaN where there is no value yet).
+They are bit for bit what :func:`ewmakit.ewma` & co. give on the pandas
+version of the same data.
+
+>>> import polars as pl
+>>> import ewmakit
+>>> df = pl.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
+>>> df.ewmakit.smooth(0.5, by="ticker")["close"].to_list()
+[1.0, 10.0, 2.0, 20.0]
+>>> df.with_columns(ema=df.ewmakit.smooth(window=3, by="ticker")["close"])["ema"].to_list()
+[1.0, 10.0, 2.0, 20.0]
+
+Registration is lazy: ``import ewmakit`` never imports polars. If polars is
+already imported, the namespaces are registered at once; otherwise an import
+hook registers them as soon as polars finishes importing, so the order of
+``import polars`` and ``import ewmakit`` does not matter.
+
+polars' own ``pl.col(c).ewm_mean(span=n, adjust=False).over(key)`` is the
+same statistic on rows where the value is present (up to the last bits); it
+gives null on a row whose value is null, and treats NaN as a number, where
+ewmakit carries the last value and treats NaN as missing (as pandas does).
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import numbers
+import sys
+import warnings
+
+import numpy as np
+
+from . import core
+from ._frames import Table
+from ._polars import describe, holds_numbers
+
+__all__ = ["SeriesNamespace", "DataFrameNamespace", "register_namespaces"]
+
+_SPEC = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bias_correction", "ignore_na", "times",
+         "min_periods")
+_BANDS = ("lower", "mid", "upper")
+
+
+def _check_k(k) -> float:
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= k < np.inf):
+        raise ValueError(f"k must be a finite number >= 0, got {k!r}")
+    return float(k)
+
+
+def _zscore(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x - mean) / std
+
+
+class _Namespace:
+    """What the Series and DataFrame namespaces share: the table of the data, the statistics on it."""
+
+    _what = "the polars object"
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def _table(self, given: dict) -> Table:
+        return Table(self._obj, self._what, by=given.get("by"), columns=given.get("columns"), times=given["times"],
+                     numeric_only=given.get("numeric_only", False))
+
+    def _stat(self, stat: str, given: dict):
+        """``stat`` ("mean", "var", "std") of the value columns, per group with ``by``, in polars."""
+        t = self._table(given)
+        return t.wrap(core.run_table(stat, t, None, {k: given[k] for k in _SPEC}, bias=given.get("bias", False)))
+
+    def _mean_std(self, given: dict) -> tuple[Table, np.ndarray, np.ndarray, np.ndarray]:
+        """The table, its values ``(T, C)``, their EWMA and EW standard deviation (same shape)."""
+        t = self._table(given)
+        spec = {k: given[k] for k in _SPEC}
+        x = t.values_2d()
+        mean = core.run_table("mean", t, None, spec).reshape(x.shape)
+        std = core.run_table("std", t, None, spec, bias=given["bias"]).reshape(x.shape)
+        return t, x, mean, std
+
+
+class SeriesNamespace(_Namespace):
+    r"""``s.ewmakit`` on a polars Series holding numbers (any numeric dtype, booleans; nulls are missing).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import ewmakit
+    >>> pl.Series("close", [1.0, 2.0, 3.0]).ewmakit.smooth(0.5)
+    shape: (3,)
+    Series: 'close' [f64]
+    [
+        1.0
+        1.5
+        2.25
+    ]
+    """
+
+    _what = "the Series"
+
+    def __init__(self, s):
+        if not holds_numbers(s.dtype):
+            raise TypeError(f"the .ewmakit namespace needs numbers, but the Series holds {describe(s.dtype)}")
+        super().__init__(s)
+
+    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, by=None):
+        r"""Exponentially weighted moving average of the Series (see :func:`ewmakit.ewma`).
+
+        .. math::
+
+            v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t
+
+        Parameters
+        ----------
+        beta, alpha, window, span, halflife, com : float, optional
+            Exactly one decay: the weight of the past β, the weight of the
+            newest point α = 1 − β, an n-period window (β = (n−1)/(n+1)),
+            a half-life (in rows, or a time span with ``times``), a centre
+            of mass c (β = c/(1+c)).
+        init, bias_correction, ignore_na, min_periods
+            As in :func:`ewmakit.ewma` (pandas ``adjust=False`` by default;
+            ``bias_correction=True`` is pandas/polars ``adjust=True``).
+        times : polars Series or array of datetimes or numbers, optional
+            The time of each row (non-decreasing, within each group with
+            ``by``); needs ``halflife``: row i decays the past by
+            0.5 ** ((t_i − t_{i−1}) / halflife).
+        by : polars Series, list or array, optional
+            One group key per row: each group is smoothed on its own rows,
+            in row order. Rows whose key is null are NaN.
+
+        Returns
+        -------
+        polars.Series
+            Same length and name; Float32 for Float32 input, else Float64.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> pl.Series([1.0, 2.0, None, 3.0]).ewmakit.smooth(window=3).to_list()
+        [1.0, 1.5, 1.5, 2.4]
+        >>> pl.Series([1.0, 10.0, 3.0, 30.0]).ewmakit.smooth(0.5, by=["a", "b", "a", "b"]).to_list()
+        [1.0, 10.0, 2.0, 20.0]
+        """
+        return self._stat("mean", locals())
+
+    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+        r"""Exponentially weighted moving variance of the Series (see :func:`ewmakit.ewmvar`).
+
+        .. math::
+
+            \sigma^2_t = \frac{\sum_k w_k (x_k - \bar x_t)^2}{\sum_k w_k}
+            \cdot \frac{(\sum_k w_k)^2}{(\sum_k w_k)^2 - \sum_k w_k^2}
+
+        with the weights of :meth:`smooth`; ``bias=True`` leaves out the last
+        factor (polars/pandas ``bias``). The other options are those of
+        :meth:`smooth`.
+
+        Returns
+        -------
+        polars.Series
+            Same length and name; NaN at the first observation (``bias=False``).
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> pl.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.var(0.7).round(4).to_list()
+        [nan, 8.0, 3.7718, 12.198]
+        """
+        return self._stat("var", locals())
+
+    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+        r"""Exponentially weighted moving standard deviation, the square root of :meth:`var`.
+
+        .. math::
+
+            \sigma_t = \sqrt{\sigma^2_t}
+
+        The options are those of :meth:`var`.
+
+        Returns
+        -------
+        polars.Series
+            Same length and name.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> pl.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.std(0.7).round(4).to_list()
+        [nan, 2.8284, 1.9421, 3.4926]
+        """
+        return self._stat("std", locals())
+
+    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+        r"""How many EW standard deviations each value is from its EWMA.
+
+        .. math::
+
+            z_t = \frac{x_t - v_t}{\sigma_t}
+
+        with ``v`` from :meth:`smooth` and σ from :meth:`std` (same options).
+
+        Returns
+        -------
+        polars.Series
+            Same length and name; NaN where x is missing or σ is not defined.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> pl.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.zscore(0.7).round(4).to_list()
+        [nan, 0.9899, -0.0721, 1.1745]
+        """
+        t, x, mean, std = self._mean_std(locals())
+        return t.wrap(_zscore(x, mean, std))
+
+    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, k=2.0, by=None):
+        r"""EWMA bands: the EWMA and k EW standard deviations either side of it.
+
+        .. math::
+
+            \text{mid}_t = v_t, \qquad \text{lower}_t, \text{upper}_t = v_t \mp k\, \sigma_t
+
+        Parameters
+        ----------
+        k : float, default 2.0
+            Width of the bands in standard deviations, >= 0.
+
+        The other options are those of :meth:`std`.
+
+        Returns
+        -------
+        polars.DataFrame
+            Columns ``lower``, ``mid``, ``upper``, one row per row of the Series.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> b = pl.Series([1.0, 5.0, 2.0, 8.0]).ewmakit.bands(0.7, k=1.0)
+        >>> b.columns
+        ['lower', 'mid', 'upper']
+        >>> b["upper"].round(4).to_list()
+        [nan, 5.0284, 4.1391, 7.2289]
+        """
+        import polars as pl
+
+        k = _check_k(k)
+        _, _, mid, std = self._mean_std(locals())
+        mid, std = mid[:, 0], std[:, 0]
+        return pl.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std})
+
+
+class DataFrameNamespace(_Namespace):
+    r"""``df.ewmakit`` on a polars DataFrame: EWMA statistics of its value columns, per group with ``by``.
+
+    The value columns are ``columns`` if given, else every column holding
+    numbers that is neither a key (``by``) nor the times (``times``); a text
+    column among them is a TypeError naming it (suggesting ``by=`` when it
+    looks like a key), unless ``numeric_only=True`` leaves it out.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import ewmakit
+    >>> df = pl.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
+    >>> df.ewmakit.smooth(0.5, by="ticker")
+    shape: (4, 1)
+    ┌───────┐
+    │ close │
+    │ ---   │
+    │ f64   │
+    ╞═══════╡
+    │ 1.0   │
+    │ 10.0  │
+    │ 2.0   │
+    │ 20.0  │
+    └───────┘
+    """
+
+    _what = "the DataFrame"
+
+    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, by=None,
+               columns=None):
+        r"""Exponentially weighted moving average of every value column, per group with ``by``.
+
+        .. math::
+
+            v_t = \beta\, v_{t-1} + (1 - \beta)\, x_t
+
+        Parameters
+        ----------
+        beta, alpha, window, span, halflife, com : float, optional
+            Exactly one decay (see :meth:`SeriesNamespace.smooth`).
+        init, bias_correction, ignore_na, min_periods
+            As in :func:`ewmakit.ewma`.
+        times : str, polars Series or array, optional
+            The name of a datetime (any time zone) or numeric column, or
+            one time per row; needs ``halflife``.
+        numeric_only : bool, default False
+            Leave out the columns that do not hold numbers instead of refusing them.
+        by : str, list of str, or one key per row, optional
+            Key column(s): each group (a combination of keys) is smoothed on
+            its own rows, in row order; rows need not be sorted or
+            contiguous. Rows with a null key are NaN.
+        columns : str or list of str, optional
+            The value columns.
+
+        Returns
+        -------
+        polars.DataFrame
+            The value columns, one row per input row (Float32 columns stay
+            Float32, the others become Float64).
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> df = pl.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0],
+        ...                    "volume": [100, 200, 300, 400]})
+        >>> res = df.ewmakit.smooth(0.5, by="ticker")
+        >>> res.columns, res["volume"].to_list()
+        (['close', 'volume'], [100.0, 200.0, 200.0, 300.0])
+        """
+        return self._stat("mean", locals())
+
+    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+            by=None, columns=None):
+        r"""Exponentially weighted moving variance of every value column, per group with ``by``.
+
+        .. math::
+
+            \sigma^2_t = \frac{\sum_k w_k (x_k - \bar x_t)^2}{\sum_k w_k}
+            \cdot \frac{(\sum_k w_k)^2}{(\sum_k w_k)^2 - \sum_k w_k^2}
+
+        ``bias=True`` leaves out the last factor; the other options are those
+        of :meth:`smooth` (see :func:`ewmakit.ewmvar`).
+
+        Returns
+        -------
+        polars.DataFrame
+            The value columns.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> df = pl.DataFrame({"k": ["a", "b", "a", "b"], "x": [1.0, 2.0, 5.0, 2.0]})
+        >>> df.ewmakit.var(0.5, by="k")["x"].to_list()
+        [nan, nan, 8.0, 0.0]
+        """
+        return self._stat("var", locals())
+
+    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+            by=None, columns=None):
+        r"""Exponentially weighted moving standard deviation of every value column, the root of :meth:`var`.
+
+        .. math::
+
+            \sigma_t = \sqrt{\sigma^2_t}
+
+        Returns
+        -------
+        polars.DataFrame
+            The value columns.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> df = pl.DataFrame({"k": ["a", "b", "a", "b"], "x": [1.0, 2.0, 5.0, 2.0]})
+        >>> df.ewmakit.std(0.5, by="k", bias=True)["x"].to_list()
+        [0.0, 0.0, 2.0, 0.0]
+        """
+        return self._stat("std", locals())
+
+    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+               by=None, columns=None):
+        r"""(x − EWMA) / EW standard deviation for every value column, per group with ``by``.
+
+        .. math::
+
+            z_t = \frac{x_t - v_t}{\sigma_t}
+
+        Returns
+        -------
+        polars.DataFrame
+            The value columns.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> df = pl.DataFrame({"x": [1.0, 5.0, 2.0, 8.0]})
+        >>> df.ewmakit.zscore(0.7)["x"].round(4).to_list()
+        [nan, 0.9899, -0.0721, 1.1745]
+        """
+        t, x, mean, std = self._mean_std(locals())
+        return t.wrap(_zscore(x, mean, std))
+
+    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
+              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
+              k=2.0, by=None, columns=None):
+        r"""EWMA bands of every value column, per group with ``by``.
+
+        .. math::
+
+            \text{mid}_t = v_t, \qquad \text{lower}_t, \text{upper}_t = v_t \mp k\, \sigma_t
+
+        Parameters
+        ----------
+        k : float, default 2.0
+            Width of the bands in standard deviations, >= 0.
+
+        The other options are those of :meth:`std`.
+
+        Returns
+        -------
+        polars.DataFrame
+            For each value column ``c``, the columns ``c_lower``, ``c_mid``,
+            ``c_upper`` (polars has no column MultiIndex; pick one band with
+            ``pl.col("^.*_upper$")``).
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> import ewmakit
+        >>> df = pl.DataFrame({"ticker": ["A", "A", "A"], "close": [1.0, 5.0, 2.0]})
+        >>> b = df.ewmakit.bands(0.5, by="ticker", bias=True, k=1.0)
+        >>> b.columns
+        ['close_lower', 'close_mid', 'close_upper']
+        >>> b.row(2)
+        (1.25, 2.5, 3.75)
+        """
+        import polars as pl
+
+        k = _check_k(k)
+        t, _, mid, std = self._mean_std(locals())
+        parts = {}
+        for j, c in enumerate(t.columns):
+            m, s = mid[:, j], std[:, j]
+            parts.update({f"{c}_lower": m - k * s, f"{c}_mid": m, f"{c}_upper": m + k * s})
+        return pl.DataFrame(parts, schema={name: pl.from_numpy_dtype(a.dtype) if hasattr(pl, "from_numpy_dtype")
+                                           else None for name, a in parts.items()} if not parts else None)
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register_namespaces() -> None:
+    """Register ``.ewmakit`` on polars Series and DataFrames (imports polars; idempotent).
+
+    Done automatically by ``import ewmakit``: at once if polars is already
+    imported, else as soon as it is (see :func:`_register_when_polars_loads`).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import ewmakit.polars
+    >>> ewmakit.polars.register_namespaces()  # already done: nothing changes
+    >>> pl.Series.ewmakit is ewmakit.polars.SeriesNamespace
+    True
+    """
+    import polars as pl
+
+    for cls, register, namespace in ((pl.Series, pl.api.register_series_namespace, SeriesNamespace),
+                                     (pl.DataFrame, pl.api.register_dataframe_namespace, DataFrameNamespace)):
+        if getattr(cls, "ewmakit", None) is not namespace:
+            register("ewmakit")(namespace)
+
+
+def _register_or_warn() -> None:
+    try:
+        register_namespaces()
+    except Exception as exc:  # a broken polars install must break neither ``import polars`` nor ``import ewmakit``
+        warnings.warn(f"ewmakit could not register its polars namespaces: {exc}", RuntimeWarning, stacklevel=3)
+
+
+class _RegisteringLoader(importlib.abc.Loader):
+    """Runs polars' own loader, then registers the namespaces."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        # the module keeps its real loader: we only run something once it has been executed
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        self._loader.exec_module(module)  # an error importing polars propagates as it is; the hook stays
+        _PolarsHook.uninstall()
+        _register_or_warn()
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _PolarsHook(importlib.abc.MetaPathFinder):
+    """Watches for ``import polars`` (a post-import hook: it never imports polars itself)."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "polars":
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _RegisteringLoader(spec.loader)
+                return spec
+        return None
+
+    @classmethod
+    def uninstall(cls) -> None:
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, cls)]
+
+
+def _register_when_polars_loads() -> None:
+    """Register the namespaces now if polars is imported, else as soon as it is.
+
+    Called when this module is imported (``import ewmakit`` imports it), so
+    ``pl_df.ewmakit`` works whatever the order of the imports, while
+    ``import ewmakit`` itself never imports polars.
+    """
+    if sys.modules.get("polars") is not None:
+        _register_or_warn()
+    elif "polars" not in sys.modules and not any(isinstance(f, _PolarsHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PolarsHook())
+
+
+def _skip_examples_without_polars() -> None:
+    """Without polars the examples cannot run: mark them skipped (doctests report a skip, not a failure)."""
+    import importlib.util
+    import re
+
+    try:
+        if importlib.util.find_spec("polars") is not None:  # finds, does not import
+            return
+    except (ImportError, ValueError):
+        pass
+    objects = [sys.modules[__name__], register_namespaces, SeriesNamespace, DataFrameNamespace]
+    objects += [getattr(ns, m) for ns in (SeriesNamespace, DataFrameNamespace)
+                for m in ("smooth", "var", "std", "zscore", "bands")]
+    for obj in objects:
+        if obj.__doc__:
+            obj.__doc__ = re.sub(r"^(\s*>>> .*)$", r"\1  # doctest: +SKIP", obj.__doc__, flags=re.M)
+
+
+_skip_examples_without_polars()
+_register_when_polars_loads()
