@@ -132,7 +132,9 @@ def numeric_column(col) -> bool:
     if dtype == object:
         values = col.to_numpy()
         return not any(isinstance(v, (str, bytes)) for v in values) and _objects_are_numbers(values)
-    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
+    # booleans of every kind count as numbers (numpy, "boolean"; pandas does not call "bool[pyarrow]" numeric)
+    return (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)) and not \
+        pd.api.types.is_complex_dtype(dtype)
 
 
 def _objects_are_numbers(values: np.ndarray) -> bool:
@@ -162,11 +164,27 @@ def _what(col) -> str:
         return "dates (pass it as times=... with a halflife)"
     if pd.api.types.is_timedelta64_dtype(dtype):
         return "time spans"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "text categories" if text_like(dtype) else f"categories of dtype {dtype.categories.dtype}"
     return "text" if (dtype == object or pd.api.types.is_string_dtype(dtype)) else f"values of dtype {dtype}"
 
 
 def _is_label_list(by, columns) -> bool:
     return isinstance(by, list) and len(by) > 0 and all(_hashable(b) and b in columns for b in by)
+
+
+def _check_by_labels(by, labels, name: str, rows: int) -> None:
+    """A ValueError for ``by`` meant as key column names that are not all columns: a name (str) that is no
+    column, or a list of names some of which are columns (all text, or not one per row: no array of keys)."""
+    if isinstance(by, str):
+        raise ValueError(f"by={by!r} is not a column of {name}")
+    if isinstance(by, list) and by and all(_hashable(b) and not isinstance(b, tuple) for b in by):
+        found = [b for b in by if b in labels]
+        if found and (len(by) != rows or all(isinstance(b, str) for b in by)):
+            missing = [b for b in by if b not in labels]
+            raise ValueError(f"by={by!r}: {missing!r} {'is' if len(missing) == 1 else 'are'} not "
+                             f"{'a column' if len(missing) == 1 else 'columns'} of {name} (its columns: "
+                             f"{labels[:10]!r}{'...' if len(labels) > 10 else ''})")
 
 
 def _hashable(v) -> bool:
@@ -216,6 +234,8 @@ class Table:
                 self.key_columns = [by]
             elif _is_label_list(by, labels):
                 self.key_columns = list(by)
+            else:  # a mistyped key column is named before anything else (not met by an error about the columns)
+                _check_by_labels(by, labels, name, len(x))
             if isinstance(times, str) and times != "index":
                 if times not in labels:
                     raise ValueError(f"times={times!r} is not a column of {name} (nor 'index')")
@@ -257,10 +277,12 @@ class Table:
             return as_float_array(x, self.name)
         if self.kind == "series":
             try:
-                return as_float_array(x, self.name) if not isinstance(x.dtype, pd.CategoricalDtype) else \
+                arr = as_float_array(x, self.name) if not isinstance(x.dtype, pd.CategoricalDtype) else \
                     column_floats(x, x.name)
             except TypeError:
                 raise TypeError(f"{self.name} holds {_what(x)}, not numbers") from None
+            # only numpy float32 stays float32; nullable and pyarrow floats are taken as float64, as in a DataFrame
+            return arr.astype(np.float64) if arr.dtype == np.float32 and x.dtype != np.float32 else arr
         if self.kind == "pl_series":
             return polars_series_floats(x, self.name)
         # a DataFrame: the value columns

@@ -32,8 +32,17 @@ class Keys:
         return len(self.uniques)
 
     def label(self, code: int) -> str:
-        """The key of group ``code`` as the messages show it."""
-        return repr(self.uniques[int(code)])
+        """The key of group ``code`` as the messages show it: as the user wrote it (``2``, not numpy 2's
+        ``np.int64(2)``; a tuple of such keys for several key columns)."""
+        key = self.uniques[int(code)]
+        return repr(tuple(map(_as_written, key)) if isinstance(key, tuple) else _as_written(key))
+
+
+def _as_written(key):
+    """A numpy scalar key as the Python number/str/bool it stands for (dates and spans kept: their repr is clear)."""
+    if isinstance(key, np.generic) and not isinstance(key, (np.datetime64, np.timedelta64)):
+        return key.item()
+    return key
 
 
 def _is_polars(values) -> bool:

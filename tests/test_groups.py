@@ -291,6 +291,71 @@ def test_ndarray_with_keys_equals_pandas():
     np.testing.assert_array_equal(from_list, one)
 
 
+def test_categorical_keys_with_many_unused_categories_equal_text_keys():
+    """Only the observed categories make groups (pandas observed=True): a key column with thousands of unused
+    categories gives the bits of the same keys as text, and pandas' numbers."""
+    df = long_table(23, 400, keys="object")
+    cats = [f"UNUSED{i}" for i in range(5000)] + ["AAPL", "MSFT", "SPY", "GLD", "TLT", "IWM", "QQQ"]
+    many = df.assign(k=pd.Categorical(df["k"], categories=cats[::-1]))
+    for name in UNARY:
+        ref = call(name, df, "k", dict(beta=0.85, min_periods=2))
+        got = call(name, many, "k", dict(beta=0.85, min_periods=2))
+        pd.testing.assert_frame_equal(got, ref, check_exact=True)
+        expected = pandas_reference(name, many, "k", dict(alpha=0.15), False, False, 2)
+        assert_close(got, expected, REFERENCES[name][2], msg=name)
+
+
+ACCESSOR = {"smooth": "mean", "var": "var", "std": "std"}
+
+
+@pytest.mark.parametrize("method", ["smooth", "var", "std", "zscore", "bands"])
+@pytest.mark.parametrize("decay,pandas_decay", [(dict(window=20), dict(span=20)), (dict(span=9), dict(span=9)),
+                                                (dict(beta=0.9), dict(alpha=0.1))], ids=["window", "span", "beta"])
+@pytest.mark.parametrize("bc", [False, True])
+def test_accessor_by_equals_pandas_groupby_ewm(method, decay, pandas_decay, bc):
+    """``df.ewmakit.smooth(window=20, by="ticker", columns="close")`` and var/std/zscore/bands: pandas' numbers."""
+    df = long_table(24, 500, keys="str").rename(columns={"k": "ticker", "x": "close"})
+    kw = dict(decay, bias_correction=bc, ignore_na=True, min_periods=1)
+    got = getattr(df.ewmakit, method)(**kw, by="ticker", columns="close")
+    ewm_kw = dict(pandas_decay, adjust=bc, ignore_na=True, min_periods=1)
+    mean = pandas_unary(df, "ticker", ["close"], "mean", ewm_kw)
+    std = pandas_unary(df, "ticker", ["close"], "std", ewm_kw)
+    if method in ACCESSOR:
+        expected = pandas_unary(df, "ticker", ["close"], ACCESSOR[method], ewm_kw)
+    elif method == "zscore":
+        expected = (df[["close"]] - mean) / std
+    else:
+        expected = pd.concat({"lower": mean - 2 * std, "mid": mean, "upper": mean + 2 * std}, axis=1)
+    assert got.index.equals(df.index)
+    assert list(got.columns) == list(expected.columns)
+    tol = dict(rtol=1e-9, atol=1e-10) if method in ("zscore", "bands") else REFERENCES["ewmvar"][2]
+    assert_close(got, expected, tol, msg=method)
+    # without columns=: every numeric column that is not the key (close, y), the times column being dates
+    if method == "smooth":
+        with pytest.raises(TypeError, match="'t'"):
+            df.ewmakit.smooth(**kw, by="ticker")
+        every = df.drop(columns="t").ewmakit.smooth(**kw, by="ticker")
+        assert list(every.columns) == ["close", "y"]
+        np.testing.assert_array_equal(every["close"].to_numpy(), got["close"].to_numpy())
+
+
+@pytest.mark.parametrize("method", ["smooth", "var", "std", "zscore", "bands"])
+def test_series_accessor_by_equals_pandas(method):
+    df = long_table(25, 400)
+    got = getattr(df["x"].ewmakit, method)(window=10, by=df["k"])
+    ewm = df.groupby("k", sort=False)["x"].ewm(span=10, adjust=False)
+    mean, std = (r.droplevel(0).reindex(df.index) for r in (ewm.mean(), ewm.std()))
+    expected = {"smooth": mean, "var": ewm.var().droplevel(0).reindex(df.index), "std": std,
+                "zscore": (df["x"] - mean) / std,
+                "bands": pd.DataFrame({"lower": mean - 2 * std, "mid": mean, "upper": mean + 2 * std})}[method]
+    assert type(got) is type(expected) and got.index.equals(df.index)
+    if method == "bands":
+        assert list(got.columns) == ["lower", "mid", "upper"]
+    else:
+        assert got.name == "x"
+    assert_close(got, expected, dict(rtol=1e-9, atol=1e-10))
+
+
 def test_only_some_value_columns_and_default_columns():
     """columns= picks the value columns; the default is every numeric column that is no key nor the times."""
     df = long_table(10, 300, keys="two").drop(columns="t")
@@ -374,16 +439,20 @@ def test_times_column_equals_pandas(ina, mp, halflife, kind):
 
 
 @pytest.mark.parametrize("ina", [False, True])
-def test_times_index_equals_pandas(ina):
+@pytest.mark.parametrize("halflife", ["4h", pd.Timedelta("100min")])
+def test_times_index_equals_pandas(ina, halflife):
     df = long_table(14, 500).reset_index(drop=True)
     framed = df.set_index("t")
-    got = ewmakit.ewma(framed, halflife="4h", times="index", by="k", bias_correction=True, ignore_na=ina)
+    got = ewmakit.ewma(framed, halflife=halflife, times="index", by="k", bias_correction=True, ignore_na=ina)
     assert got.index.equals(framed.index) and list(got.columns) == ["x", "y"]
-    expected = pandas_unary(df, "k", ["x", "y"], "mean", dict(halflife="4h", ignore_na=ina), times=df["t"])
+    expected = pandas_unary(df, "k", ["x", "y"], "mean", dict(halflife=halflife, ignore_na=ina), times=df["t"])
     assert_close(got, expected, REFERENCES["ewma"][2])
-    series = ewmakit.ewma(framed["x"], halflife="4h", times="index", by=framed["k"], bias_correction=True,
+    series = ewmakit.ewma(framed["x"], halflife=halflife, times="index", by=framed["k"], bias_correction=True,
                           ignore_na=ina)
     np.testing.assert_array_equal(series.to_numpy(), got["x"].to_numpy())
+    # the accessor's times="index" and by=: the same bits
+    acc = framed.ewmakit.smooth(halflife=halflife, times="index", by="k", bias_correction=True, ignore_na=ina)
+    pd.testing.assert_frame_equal(acc, got, check_exact=True)
 
 
 def test_numeric_times_per_group_equal_pandas():
@@ -515,22 +584,35 @@ def test_random_keys_orders_and_nans_equal_each_group_alone(case):
         np.testing.assert_array_equal(got[rows], ref, err_msg=f"{name} {kw} key={k!r}")
 
 
-@settings(max_examples=100, deadline=None)
-@given(n=st.integers(1, 50), seed=st.integers(0, 2**32 - 1), ina=st.booleans(), mp=st.integers(0, 3),
-       name=st.sampled_from(UNARY))
-def test_random_keys_equal_pandas(n, seed, ina, mp, name):
+# decays for pandas comparisons away from alpha = 0.5 (pandas 3 special-cases it after gaps)
+PANDAS_DECAYS = [(dict(beta=0.7), dict(alpha=0.3)), (dict(window=4), dict(span=4)), (dict(com=1.5), dict(com=1.5)),
+                 (dict(halflife=2.0), dict(halflife=2.0)), (dict(alpha=0.9), dict(alpha=0.9))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(1, 50), seed=st.integers(0, 2**32 - 1), ina=st.booleans(), bc=st.booleans(),
+       mp=st.integers(0, 3), decay=st.sampled_from(PANDAS_DECAYS), name=st.sampled_from(list(REFERENCES)),
+       key_dtype=st.sampled_from(["object", "category", "int"]))
+def test_random_keys_equal_pandas(n, seed, ina, bc, mp, decay, name, key_dtype):
     rng = np.random.default_rng(seed)
     keys = rng.choice(np.array(["a", "b", "c", None], dtype=object), n)
+    if key_dtype == "category":
+        keys = pd.Categorical(keys, categories=["c", "zz", "a", "b"])  # an unused category among them
+    elif key_dtype == "int":
+        keys = rng.integers(-1, 3, n)  # every key present
     x = rng.standard_normal(n)
     x[rng.random(n) < 0.3] = np.nan
-    df = pd.DataFrame({"k": keys, "x": x})
-    got = REFERENCES[name][0](df, 0.7, by="k", ignore_na=ina, min_periods=mp)
+    y = rng.standard_normal(n) + 0.5 * np.nan_to_num(x)
+    y[rng.random(n) < 0.2] = np.nan
+    df = pd.DataFrame({"k": keys, "x": x, "y": y}, index=rng.permutation(n) + 100)
+    ours, theirs = decay
+    kw = dict(ours, bias_correction=bc, ignore_na=ina, min_periods=mp)
+    got = call(name, df, "k", kw, columns=("x",))
     if df["k"].isna().all():  # pandas' groupby-ewm cannot run without a group
-        assert got["x"].isna().all()
+        assert np.isnan(np.asarray(got, dtype=np.float64)).all()
         return
-    expected = pandas_unary(df, "k", ["x"], REFERENCES[name][1], dict(alpha=0.3, adjust=False, ignore_na=ina,
-                                                                      min_periods=mp))
-    assert_close(got, expected, REFERENCES[name][2])
+    expected = pandas_reference(name, df, "k", theirs, bc, ina, mp, columns=("x",))
+    assert_close(got, expected, REFERENCES[name][2], msg=f"{name} {kw}")
 
 
 @settings(max_examples=60, deadline=None)
