@@ -64,30 +64,48 @@ class _Base:
         return kw
 
     # finance (see ewmakit.finance) ------------------------------------------------
+    # by= / columns= as in ewmakit.finance: group keys of a long table (key column name(s) of a DataFrame, or
+    # one key per row) and the value columns of a DataFrame; results named by the finance naming rule.
 
-    def ema(self, window, *, seed="sma"):
-        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`)."""
+    def ema(self, window, *, seed="sma", by=None, columns=None):
+        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`).
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> pd.Series([1.0, 2.0, 3.0, 4.0]).ewmakit.ema(3).tolist()
+        [nan, nan, 2.0, 3.0]
+        >>> long = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
+        >>> long.ewmakit.ema(2, seed="first", by="ticker", columns="close").round(4).tolist()
+        [1.0, 10.0, 2.3333, 23.3333]
+        """
         from . import finance
 
-        return finance.ema(self._obj, window, seed=seed)
+        return finance.ema(self._obj, window, seed=seed, by=by, columns=columns)
 
-    def macd(self, fast=12, slow=26, signal=9, *, seed="sma") -> pd.DataFrame:
+    def macd(self, fast=12, slow=26, signal=9, *, seed="sma", by=None, columns=None) -> pd.DataFrame:
         """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
         from . import finance
 
-        return finance.macd(self._obj, fast, slow, signal, seed=seed)
+        return finance.macd(self._obj, fast, slow, signal, seed=seed, by=by, columns=columns)
 
-    def rsi(self, window=14, *, seed="sma"):
-        """Wilder's RSI (see :func:`ewmakit.finance.rsi`)."""
+    def rsi(self, window=14, *, seed="sma", by=None, columns=None):
+        """Wilder's RSI, a Series named ``rsi_<window>`` for one series (see :func:`ewmakit.finance.rsi`)."""
         from . import finance
 
-        return finance.rsi(self._obj, window, seed=seed)
+        return finance.rsi(self._obj, window, seed=seed, by=by, columns=columns)
 
-    def volatility(self, beta=0.94, *, annualize=None):
-        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`)."""
+    def volatility(self, beta=0.94, *, annualize=None, by=None, columns=None):
+        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`; warns on prices)."""
         from . import finance
 
-        return finance.volatility(self._obj, beta, annualize=annualize)
+        return finance.volatility(self._obj, beta, annualize=annualize, by=by, columns=columns)
+
+    def log_returns(self, *, by=None, columns=None):
+        """Log returns ln(p_t / p_{t−1}), per group with ``by`` (see :func:`ewmakit.finance.log_returns`)."""
+        from . import finance
+
+        return finance.log_returns(self._obj, by=by, columns=columns)
 
 
 class SeriesAccessor(_Base):
@@ -144,7 +162,8 @@ class SeriesAccessor(_Base):
         """
         t = Table(self._obj, "the Series", by=by)
         mean, std = _mean_std(t, self._kw(locals()), bias)
-        return t.wrap(_zscore(t.values, mean, std))
+        # with by= the results are (T, 1): the values as a column too (a (T,) row would broadcast to (T, T))
+        return t.wrap(_zscore(t.values.reshape(mean.shape), mean, std))
 
     def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
               bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, k=2.0,
@@ -159,13 +178,17 @@ class SeriesAccessor(_Base):
         k = _check_k(k)
         t = Table(self._obj, "the Series", by=by)
         mid, std = _mean_std(t, self._kw(locals()), bias)
+        mid, std = mid.reshape(-1), std.reshape(-1)  # (T, 1) with by=
         return pd.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std}, index=self._obj.index)
 
-    def plot(self, betas=(0.5, 0.9, 0.95), *, ax=None, title=None, ylabel=None, init="first",
-             bias_correction=False):
-        """The Series as points and one EWMA line per β (see :func:`ewmakit.plot.smoothing`).
+    def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, ax=None,
+             title=None, ylabel=None, init="first", bias_correction=False):
+        """The Series as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
 
-        Returns the matplotlib Axes. Needs matplotlib (``pip install 'ewmakit[plot]'``).
+        Any one decay spec, one value or a sequence: ``betas=(0.5, 0.9)``,
+        ``window=20``, ``span=(10, 50)``, ``halflife=5``, ``alpha=0.1``,
+        ``com=3``; default β = 0.5, 0.9, 0.95. Returns the matplotlib Axes.
+        Needs matplotlib (``pip install 'ewmakit[plot]'``).
 
         Examples
         --------
@@ -174,20 +197,27 @@ class SeriesAccessor(_Base):
         >>> ax = pd.Series([5.0, 6, 4, 7, 5, 10, 8, 6, 7]).ewmakit.plot(betas=(0.5, 0.9))
         >>> len(ax.lines), len(ax.collections[0].get_offsets())
         (2, 9)
+        >>> ax = pd.Series([5.0, 6, 4, 7, 5, 10, 8, 6, 7]).ewmakit.plot(window=(3, 5))
+        >>> [line.get_label() for line in ax.lines]
+        ['window=3', 'window=5']
         """
         from . import plot
 
-        return plot.smoothing(self._obj, betas, ax=ax, title=title, ylabel=ylabel, init=init,
+        return plot.smoothing(self._obj, betas, beta=beta, alpha=alpha, window=window, span=span,
+                              halflife=halflife, com=com, ax=ax, title=title, ylabel=ylabel, init=init,
                               bias_correction=bias_correction)
 
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
 
-    def crossover(self, other):
-        """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`)."""
+    def crossover(self, other, *, by=None):
+        """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`).
+
+        ``by``: one group key per row; crossings are then looked for within each group only.
+        """
         from . import finance
 
-        return finance.crossover(self._obj, other)
+        return finance.crossover(self._obj, other, by=by)
 
     # forecasting (see ewmakit.forecast) -------------------------------------------
 
@@ -211,7 +241,7 @@ class SeriesAccessor(_Base):
 
         return fit(self._obj, init=init)
 
-    def forecast(self, h, beta=None, *, alpha=None, window=None, halflife=None, com=None, level=0.95,
+    def forecast(self, h, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, level=0.95,
                  init="estimated") -> pd.DataFrame:
         r"""Forecast ``h`` steps by simple exponential smoothing; see :func:`ewmakit.forecast.forecast`.
 
@@ -231,8 +261,8 @@ class SeriesAccessor(_Base):
         """
         from .forecast import forecast
 
-        return forecast(self._obj, h, beta=beta, alpha=alpha, window=window, halflife=halflife, com=com,
-                        level=level, init=init)
+        return forecast(self._obj, h, beta=beta, alpha=alpha, window=window, span=span, halflife=halflife,
+                        com=com, level=level, init=init)
 
 def _mean_std(t: Table, kw: dict, bias) -> tuple[np.ndarray, np.ndarray]:
     """The EWMA and EW standard deviation of a table's values (per group with its keys), as arrays."""
@@ -411,12 +441,14 @@ class DataFrameAccessor(_Base):
         return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
                          names=["band"] + list(self._obj.columns.names))
 
-    def plot(self, betas=(0.5, 0.9, 0.95), *, column=None, ax=None, title=None, ylabel=None, init="first",
-             bias_correction=False):
-        """One column as points and one EWMA line per β (see :func:`ewmakit.plot.smoothing`).
+    def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
+             column=None, ax=None, title=None, ylabel=None, init="first", bias_correction=False):
+        """One column as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
 
-        ``column`` defaults to ``Close`` (a price frame), else the only numeric
-        column. Returns the matplotlib Axes.
+        ``column`` defaults to ``Close`` (a price frame, whatever its case),
+        else the only numeric column. Any one decay spec, one value or a
+        sequence (``window=(10, 50)``); default β = 0.5, 0.9, 0.95. Returns
+        the matplotlib Axes.
 
         Examples
         --------
@@ -426,20 +458,41 @@ class DataFrameAccessor(_Base):
         >>> ax = data.sample("sp500").loc["2008"].ewmakit.plot(betas=0.9)
         >>> [line.get_label() for line in ax.lines]
         ['β=0.9 (≈19-day)']
+        >>> ax = data.sample("sp500").loc["2008"].ewmakit.plot(window=(10, 50))
+        >>> [line.get_label() for line in ax.lines]
+        ['window=10', 'window=50']
         """
         from . import plot
 
-        return plot.smoothing(self._obj, betas, column=column, ax=ax, title=title, ylabel=ylabel, init=init,
-                              bias_correction=bias_correction)
+        return plot.smoothing(self._obj, betas, beta=beta, alpha=alpha, window=window, span=span,
+                              halflife=halflife, com=com, column=column, ax=ax, title=title, ylabel=ylabel,
+                              init=init, bias_correction=bias_correction)
 
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)
 
-    def atr(self, window=14, *, seed="sma"):
-        """Wilder's ATR from the ``High``, ``Low`` and ``Close`` columns (see :func:`ewmakit.finance.atr`)."""
+    def atr(self, window=14, *, seed="sma", by=None):
+        """Wilder's ATR from the High, Low and Close columns, whatever their case (see :func:`ewmakit.finance.atr`).
+
+        A yfinance multi-ticker frame gives one column per ticker; a long
+        table of several tickers takes ``by`` (key column name(s), or one key
+        per row). One ticker's ATR is a Series named ``atr_<window>``.
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> ohlc = pd.DataFrame({"high": [2.0, 3.0, 4.0, 3.5], "low": [1.0, 2.0, 2.5, 2.0],
+        ...                      "close": [1.5, 2.5, 3.5, 3.0]})
+        >>> ohlc.ewmakit.atr(2)
+        0    NaN
+        1    NaN
+        2    1.5
+        3    1.5
+        Name: atr_2, dtype: float64
+        """
         from . import finance
 
-        return finance.atr(self._obj, window=window, seed=seed)
+        return finance.atr(self._obj, window=window, seed=seed, by=by)
 
     def cov(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
         """RiskMetrics covariance matrices of these returns (see :func:`ewmakit.finance.ewm_cov`)."""

@@ -44,6 +44,7 @@ examples:
   ewmakit smooth sample:sp500 --beta 0.9 --beta 0.98 --start 2008-01-01 --end 2009-01-01 --plot sp500.png
   ewmakit smooth SPY --window 20 --start 2020-01-01 --out spy_ema20.csv
   ewmakit smooth prices.csv --halflife 10 --column Close
+  ewmakit smooth long.csv --by ticker --column close --window 20 --out ema20.csv
   ewmakit download SPY QQQ TLT --start 2020-01-01 --data-dir data
   ewmakit optimize rosenbrock --method adam --method momentum --steps 3000 --plot rosenbrock.png
 
@@ -62,6 +63,12 @@ examples:
   ewmakit smooth SPY --start 2020-01-01 --end 2021-01-01 --window 20 --window 50 --out spy.csv
   ewmakit smooth SPY --offline                  # the cached SPY only, no network
   ewmakit smooth prices.csv --column Open --halflife 5
+
+A long table (one row per date and ticker, as a database export gives) takes
+--by: each group is smoothed on its own rows, in file order (its rows need not
+be contiguous), exactly as pandas groupby(KEY).ewm(span=N, adjust=False).mean();
+the result keeps the file's rows in their order (rows without a key: empty).
+  ewmakit smooth long.csv --by ticker --column close --window 20 --out ema.csv
 
 --window N is the n-period EMA (pandas span=N): β = 1 − 2/(N+1), so --window 19
 is --beta 0.9. The "2/(N+1)" of the textbooks is α = 1 − β, the weight of the
@@ -145,7 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="half-life in rows, H > 0: β = 0.5^(1/H) (repeatable)")
     p.add_argument("--start", type=_date, metavar="DATE", help="first date (inclusive)")
     p.add_argument("--end", type=_date, metavar="DATE", help="last date (exclusive)")
-    p.add_argument("--column", default="Close", help="the column to smooth (default: Close)")
+    p.add_argument("--column", default="Close", help="the column to smooth (default: Close; any case)")
+    p.add_argument("--by", action="append", metavar="COL",
+                   help="a long CSV (one row per date and ticker): smooth each group of this key column on its "
+                        "own rows (repeatable for several key columns)")
     p.add_argument("--plot", type=Path, metavar="FILE", help="write a figure (.png, .svg, .pdf)")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the column and its EWMAs as CSV")
     p.add_argument("--rows", type=int, default=5, metavar="N", help="rows of the table printed (default: 5)")
@@ -268,8 +278,7 @@ def _load(source: str, start, end, offline: bool, data_dir):
     if source.startswith("sample:"):
         name = source[len("sample:"):]
         frame, what = data.sample(name), f"sample {name}"
-    elif Path(source).exists() or source.lower().endswith((".csv", ".txt")) or os.sep in source \
-            or (os.altsep and os.altsep in source):
+    elif _is_file(source):
         frame, what = data.read_csv(source), source
     else:
         frame = data.download(source, start, end, offline=offline, cache_dir=data_dir, progress=False)
@@ -305,6 +314,76 @@ def _check_csv_path(path) -> None:
         raise OSError(f"cannot write {str(path)!r}: the folder {str(parent)!r} does not exist")
 
 
+def _column(frame, name: str, what: str, role: str = "column"):
+    """The label of ``frame``'s column ``name``: exactly, else whatever its case; else a ValueError listing them."""
+    if name in frame.columns:
+        return name
+    hits = [c for c in frame.columns if str(c).strip().lower() == name.strip().lower()]
+    if len(hits) == 1:
+        return hits[0]
+    raise ValueError(f"{what} has no {role} {name!r}; its columns are {', '.join(map(str, frame.columns))}")
+
+
+def _is_file(source: str) -> bool:
+    return Path(source).exists() or source.lower().endswith((".csv", ".txt")) or os.sep in source \
+        or bool(os.altsep and os.altsep in source)
+
+
+def _smooth_long(args, decays) -> int:
+    """``smooth FILE --by KEY``: a long CSV, each group smoothed on its own rows, the file's rows kept in order."""
+    import numpy as np
+    import pandas as pd
+
+    from . import data, ewma
+
+    if not _is_file(args.source):
+        raise ValueError(f"--by needs a CSV file holding a long table (one row per date and key), got "
+                         f"{args.source!r}, which is not a file")
+    if args.plot is not None:
+        raise ValueError("--plot draws one series; with --by, write the groups with --out and plot one of them")
+    path = Path(args.source)
+    if not path.is_file():
+        raise data.DataError(f"no such file: {args.source!r}")
+    try:
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"cannot read {args.source!r} as a CSV table: {str(exc).splitlines()[0]}") from None
+    what = args.source
+    keys = [_column(frame, k, what, "--by column") for k in args.by]
+    column = _column(frame, args.column, what)
+    if column in keys:
+        raise ValueError(f"--column {args.column!r} is also a --by key; pick the values to smooth with --column")
+    date = next((c for c in frame.columns if str(c).strip().lower() in ("date", "datetime", "time", "timestamp")),
+                None)
+    if args.start is not None or args.end is not None:
+        if date is None:
+            raise ValueError(f"--start/--end need a Date column in {what}; its columns are "
+                             f"{', '.join(map(str, frame.columns))}")
+        when = pd.to_datetime(frame[date], errors="coerce", utc=False)
+        lo, hi = _date_range(args.start, args.end)
+        keep = pd.Series(True, index=frame.index)
+        if lo is not None:
+            keep &= when >= lo
+        if hi is not None:
+            keep &= when < hi
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(f"{what} has no rows between {args.start or 'its start'} and {args.end or 'its end'}")
+    table = frame[([date] if date is not None and date not in keys else []) + keys + [column]].copy()
+    for label, beta in decays:
+        smoothed = ewma(frame, beta, by=keys if len(keys) > 1 else keys[0], columns=column)
+        table[label] = np.asarray(smoothed, dtype=np.float64).reshape(-1)
+    groups = frame[keys].drop_duplicates().dropna().shape[0]
+    by = ", ".join(map(str, keys))
+    print(f"{what}: {column} by {by}, {len(table)} rows in {groups} group{'s' if groups != 1 else ''}")
+    if args.rows:
+        print(table.tail(args.rows).to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.out is not None:
+        table.to_csv(args.out, index=False, float_format="%.10g")
+        print(f"wrote {args.out}")
+    return 0
+
+
 def _smooth(args) -> int:
     import numpy as np
 
@@ -317,17 +396,18 @@ def _smooth(args) -> int:
         _check_csv_path(args.out)
     if args.plot is not None:
         check_output(args.plot)
+    if args.by:
+        return _smooth_long(args, decays)
     frame, what = _load(args.source, args.start, args.end, args.offline, args.data_dir)
-    if args.column not in frame.columns:
-        raise ValueError(f"{what} has no column {args.column!r}; its columns are {', '.join(map(str, frame.columns))}")
-    series = frame[args.column]
-    table = series.to_frame(args.column)
+    column = _column(frame, args.column, what)
+    series = frame[column]
+    table = series.to_frame(column)
     values = series.to_numpy(dtype=np.float64)
     for label, beta in decays:
         table[label] = ewma(values, beta)
     first, last = table.index[0], table.index[-1]
     fmt = (lambda t: f"{t:%Y-%m-%d}") if hasattr(first, "strftime") else str
-    print(f"{what}: {args.column}, {len(table)} rows from {fmt(first)} to {fmt(last)}")
+    print(f"{what}: {column}, {len(table)} rows from {fmt(first)} to {fmt(last)}")
     if args.rows:
         print(table.tail(args.rows).to_string(float_format=lambda v: f"{v:.4f}"))
     if args.out is not None:
@@ -337,8 +417,8 @@ def _smooth(args) -> int:
         from . import plot
 
         use_agg()
-        ax = plot.smoothing(series.rename(f"{what} {args.column}"), [b for _, b in decays], ylabel=args.column,
-                            title=f"{what} {args.column} and its EWMAs")
+        ax = plot.smoothing(series.rename(f"{what} {column}"), [b for _, b in decays], ylabel=str(column),
+                            title=f"{what} {column} and its EWMAs")
         plot.save(ax, args.plot)
         print(f"wrote {args.plot}")
     return 0

@@ -8,7 +8,7 @@ function           recursion                                      reference it e
                                                                   warm-up)
 :func:`rsi`        Wilder: β = 1 − 1/n on gains and losses        TA-Lib ``RSI``
 :func:`atr`        Wilder: β = 1 − 1/n on the true range          TA-Lib ``ATR``
-:func:`volatility` σ²_t = β σ²_{t−1} + (1−β) r²_{t−1}              arch ``EWMAVariance``
+``volatility``     σ²_t = β σ²_{t−1} + (1−β) r²_{t−1}              arch ``EWMAVariance``
 :func:`ewm_cov`    Σ_t = β Σ_{t−1} + (1−β) r_t r_tᵀ                RiskMetrics (1996)
 =================  =============================================  ==========================
 
@@ -45,6 +45,14 @@ One rule for every indicator:
 * Arrays in, arrays out (no names).
 * :func:`log_returns` keeps the names of the prices (they are the same
   series, as returns).
+
+Returns, not prices
+-------------------
+:func:`volatility`, :func:`ewm_cov` and :func:`ewm_corr` expect returns. On
+input that looks like prices (a series, or a group's series with ``by``, of at
+least 20 observations, all positive, with a mean at least half a standard
+deviation from zero, which daily returns never are) they warn once per call
+(a ``UserWarning``) and say how to get returns: ``log_returns(prices)``.
 
 Every smoothing runs the engine's EWMA update (:mod:`ewmakit._engine`; RSI,
 ATR and MACD through its fused kernels); an SMA seed is a start state handed
@@ -269,7 +277,8 @@ def _price_fields(frame, fields, what: str) -> list:
         missing = [f.title() for f, p in zip(fields, panels) if p is None]
         if missing:
             raise ValueError(f"{what} needs {_names(fields)} columns (any case); the frame has no "
-                             f"{' or '.join(missing)} level; its columns are {list(cols)[:8]!r}")
+                             f"{' or '.join(missing)} field in its column levels; its columns are "
+                             f"{list(cols)[:8]!r}")
         tickers = panels[-1].columns
         for f, p in zip(fields, panels):
             lacking = [t for t in tickers if t not in p.columns] + [t for t in p.columns if t not in tickers]
@@ -622,6 +631,8 @@ def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
         or ``(ticker, field)``) gives one ATR per ticker; a long table of
         several tickers takes ``by``.
     window : int, default 14
+        n >= 1. With one price frame the window may also come second:
+        ``atr(frame, 20)`` is ``atr(frame, window=20)``.
     seed : {"sma", "first"}
         "sma": the first ATR is the mean of TR_1..TR_n at row n — exactly
         TA-Lib ``ATR``. "first": TR_0 = H_0 − L_0 and the average starts there.
@@ -657,6 +668,10 @@ def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
     3    1.5
     Name: atr_2, dtype: float64
     """
+    if _is_frame(high) and isinstance(low, numbers.Number) and not isinstance(low, bool) and close is None:
+        if window != 14:
+            raise ValueError(f"atr(frame, {low!r}, window={window!r}) gives the window twice; give it once")
+        low, window = None, low  # atr(frame, 20): the window of a price frame's ATR, as the accessor takes it
     n = _check_window(window)
     seed = _check_seed(seed)
     name = f"atr_{n}"
@@ -666,9 +681,10 @@ def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
                              f"got only high (a {type(high).__name__})")
         return _atr_frame(high, n, seed, by, name)
     if low is None or close is None:
-        raise ValueError("atr needs high, low and close (or one OHLC DataFrame)")
+        missing = " and ".join(k for k, v in (("low", low), ("close", close)) if v is None)
+        raise ValueError(f"atr needs high, low and close (or one OHLC DataFrame as high); {missing} not given")
     if _is_frame(high) and isinstance(low, numbers.Number):
-        raise ValueError(f"atr(frame, {low!r}) passes {low!r} as low: give the window by name, "
+        raise ValueError(f"atr(frame, {low!r}, ...) passes {low!r} as low: give the window by name, "
                          f"atr(frame, window={low!r})")
     same_index({"high": high, "low": low, "close": close})
     tc = _table(close, "close", by)
@@ -776,6 +792,79 @@ def log_returns(prices, *, by=None, columns=None):
     return t.wrap(out)
 
 
+#: The price guard of :func:`volatility` and :func:`ewm_cov`: a series (a group's series with ``by``) with at
+#: least this many observations, all of them > 0, whose mean is at least ``_PRICE_MEAN_OVER_STD`` standard
+#: deviations from zero, is taken for prices. Daily returns never look like that: in 30 years of SPY the
+#: longest run of positive daily returns is 14 days, and their mean is about 0.04 standard deviations.
+#: Prices always do (a whole SPY or TSLA history has mean/std ≥ 1, any 30-day stretch ≥ 3.9).
+_PRICE_ROWS = 20
+_PRICE_MEAN_OVER_STD = 0.5
+
+
+def _price_like(v: np.ndarray, keys=None) -> np.ndarray:
+    """Which columns of ``v`` (T, N) look like prices rather than returns (per group with ``keys``: a column
+    is flagged when one of its groups is)."""
+    T, N = v.shape
+    if T < _PRICE_ROWS or N == 0:
+        return np.zeros(N, dtype=bool)
+    obs = ~np.isnan(v)
+    if keys is None:  # a panel: column by column at once
+        n = obs.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nonpos = (obs & ~(v > 0)).sum(axis=0)
+            mean = np.where(obs, v, 0.0).sum(axis=0) / n
+            std = np.sqrt(np.where(obs, (v - mean) ** 2, 0.0).sum(axis=0) / n)
+            return (n >= _PRICE_ROWS) & (nonpos == 0) & (mean >= _PRICE_MEAN_OVER_STD * std)
+    x = np.where(obs, v, 0.0)
+    codes, G = keys.codes, keys.groups
+    keep = codes >= 0
+    flagged = np.zeros(N, dtype=bool)
+    for j in range(N):
+        c = codes[keep]
+        n = np.bincount(c, weights=obs[keep, j], minlength=G)
+        nonpos = np.bincount(c, weights=(obs[keep, j] & (x[keep, j] <= 0)), minlength=G)
+        total = np.bincount(c, weights=x[keep, j], minlength=G)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / n
+            dev = np.where(obs[keep, j], x[keep, j] - mean[c], 0.0)
+            std = np.sqrt(np.bincount(c, weights=dev * dev, minlength=G) / n)
+            flagged[j] = bool(np.any((n >= _PRICE_ROWS) & (nonpos == 0) & (mean >= _PRICE_MEAN_OVER_STD * std)))
+    return flagged
+
+
+def _outside_stacklevel() -> int:
+    """The ``stacklevel`` of a warning that points at the first caller outside ewmakit."""
+    import os
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _warn_if_prices(t: Table, v: np.ndarray, what: str) -> None:
+    """One UserWarning when the input of ``what`` looks like prices (see ``_PRICE_ROWS``), naming the columns."""
+    flagged = _price_like(v, t.keys)
+    if not flagged.any():
+        return
+    import warnings
+
+    if t.kind in ("frame", "pl_frame"):
+        names = [c for c, f in zip(_value_labels(t), flagged) if f]
+        which = f"the column{'s' if len(names) > 1 else ''} {', '.join(map(repr, names[:5]))}" + \
+            (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    elif flagged.size > 1:
+        which = f"{int(flagged.sum())} of its {flagged.size} columns"
+    else:
+        which = "it"
+    one = which == "it" or (t.kind in ("frame", "pl_frame") and len(names) == 1)
+    warnings.warn(f"{what} expects returns, but {which} look{'s' if one else ''} like prices (all "
+                  f"positive, mean far from zero): pass returns, for example "
+                  f"ewmakit.finance.log_returns(prices)", UserWarning, stacklevel=_outside_stacklevel())
+
+
 def _backcast(r2: np.ndarray) -> np.ndarray:
     """arch's start value, in each column: the 0.94-weighted mean of the (at most) 75 squared returns from its
     first one on (the oldest heaviest; missing ones left out).
@@ -846,6 +935,16 @@ def volatility(returns, beta=0.94, *, annualize=None, by=None, columns=None):
         One series: a Series named ``volatility_0.94`` (for ``beta=0.94``);
         a panel: its columns.
 
+    Warns
+    -----
+    UserWarning
+        Once per call, when the input looks like prices rather than returns:
+        a series (a group's, with ``by``) of at least 20 observations, all
+        positive, whose mean is at least half a standard deviation from zero
+        (daily returns are never all positive for 20 days, and their mean is
+        a few hundredths of a standard deviation). Pass
+        ``log_returns(prices)`` instead.
+
     Examples
     --------
     >>> volatility([0.01, -0.02, 0.015], 0.94).round(5)
@@ -858,6 +957,7 @@ def volatility(returns, beta=0.94, *, annualize=None, by=None, columns=None):
     t = _table(returns, "returns", by, columns)
     v = _floats(t)
     engine.check_finite(t.values, "returns")
+    _warn_if_prices(t, v, "volatility")
     vol = _per_group(t.keys, [v], lambda r: _volatility(r, b))
     if annualize is not None:
         vol *= np.sqrt(float(annualize))
@@ -867,7 +967,7 @@ def volatility(returns, beta=0.94, *, annualize=None, by=None, columns=None):
 _MISSING = ("skip", "pairwise")
 
 
-def _cov_panel(returns, beta, demean, missing):
+def _cov_panel(returns, beta, demean, missing, what):
     b = check_unit("beta", beta)
     if not isinstance(demean, bool):
         raise ValueError(f"demean must be True or False, got {demean!r}")
@@ -876,6 +976,7 @@ def _cov_panel(returns, beta, demean, missing):
     t = _table(returns, "returns")
     r = _floats(t)
     engine.check_finite(t.values, "returns")
+    _warn_if_prices(t, r, what)
     T, k = r.shape
     iu, ju = np.triu_indices(k)
     x, y = r[:, iu], r[:, ju]
@@ -934,6 +1035,12 @@ def ewm_cov(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame
         Indexed by (date, asset), one column per asset, like pandas
         ``ewm().cov()``: ``out.loc[date]`` is the matrix of that date.
 
+    Warns
+    -----
+    UserWarning
+        Once per call, when columns look like prices rather than returns (as
+        in :func:`volatility`); pass ``log_returns(prices)`` instead.
+
     Examples
     --------
     >>> r = pd.DataFrame({"a": [0.01, -0.02], "b": [0.02, 0.01]})
@@ -942,7 +1049,7 @@ def ewm_cov(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame
     a  0.00025  0.00000
     b  0.00000  0.00025
     """
-    t, full = _cov_panel(returns, beta, demean, missing)
+    t, full = _cov_panel(returns, beta, demean, missing, "ewm_cov")
     return _stack(t, full)
 
 
@@ -959,7 +1066,7 @@ def ewm_corr(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFram
     a  1.0000  0.6761
     b  0.6761  1.0000
     """
-    t, full = _cov_panel(returns, beta, demean, missing)
+    t, full = _cov_panel(returns, beta, demean, missing, "ewm_corr")
     d = np.sqrt(np.einsum("tii->ti", full))
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = full / (d[:, :, None] * d[:, None, :])

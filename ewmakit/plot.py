@@ -174,21 +174,79 @@ def _betas(betas) -> list[float]:
     return [check_unit("betas", b) for b in items]
 
 
+_SPECS = ("beta", "alpha", "window", "span", "halflife", "com")
+
+
+def _decays(betas, specs: dict) -> tuple[str, list]:
+    """The decay spec of a picture and its values: ``("beta", [0.5, 0.9])``, ``("window", [10, 50])``...
+
+    ``betas`` (the positional argument) or exactly one of the keyword specs in ``specs`` (``beta``, ``alpha``,
+    ``window``, ``span``, ``halflife``, ``com``), each one number or a sequence; with none of them, β = 0.5,
+    0.9 and 0.95. Every value is checked as :func:`ewmakit.resolve_beta` checks it.
+    """
+    from .decay import resolve_beta
+
+    given = {k: v for k, v in specs.items() if v is not None}
+    if betas is not None:
+        given = {"betas": betas, **given}
+    if len(given) > 1:
+        raise ValueError(f"give one decay spec (betas, {', '.join(_SPECS)}), got {', '.join(given)}")
+    if not given:
+        return "beta", [0.5, 0.9, 0.95]
+    (name, value), = given.items()
+    if name in ("betas", "beta"):
+        return "beta", _betas(value)
+    values = [value] if isinstance(value, numbers.Number) or not hasattr(value, "__iter__") or \
+        isinstance(value, str) else list(value)
+    for v in values:
+        resolve_beta(**{name: v})  # raises, naming the spec, its range and the value
+    return name, values
+
+
+def _decay_label(spec: str, value, unit: str) -> str:
+    """``β=0.9 (≈19-day)`` for a β, ``window=10`` (``span=20``, ``halflife=5``...) for the others."""
+    if spec == "beta":
+        return beta_label(value, unit)
+    return f"{spec}={_fmt(float(value))}"
+
+
+def _find_column(frame, column):
+    """The label of ``frame``'s column ``column``: exactly, else whatever its case (``close`` for ``Close``)."""
+    if column in frame.columns:
+        return column
+    if isinstance(column, str):
+        hits = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == column.strip().lower()]
+        if len(hits) == 1:
+            return hits[0]
+    raise ValueError(f"column {column!r} is not in the frame; its columns are {list(frame.columns)[:8]!r}")
+
+
 def _series(series, column=None) -> pd.Series:
-    """A numeric Series from a Series, a one-column choice of a DataFrame, or an array."""
+    """A numeric Series from a Series, a one-column choice of a DataFrame, or an array.
+
+    A DataFrame gives ``column`` (found whatever its case), else its Close column (any case), else its only
+    numeric column; a yfinance frame (MultiIndex columns) of one ticker gives that ticker's field.
+    """
     if isinstance(series, pd.DataFrame):
+        if isinstance(series.columns, pd.MultiIndex) and not (column is not None and column in series.columns):
+            from .finance import price_field
+
+            field = price_field(series, column if column is not None else "close")
+            if field.shape[1] != 1:
+                raise ValueError(f"the frame holds several tickers {list(field.columns)[:8]!r}: plot one, e.g. "
+                                 f"frame.xs({field.columns[0]!r}, axis=1, level=...)")
+            return _series(field.iloc[:, 0].rename(field.columns[0]))
         if column is None:
             numeric = [c for c in series.columns if pd.api.types.is_numeric_dtype(series[c].dtype)]
-            if "Close" in series.columns:
-                column = "Close"
+            close = [c for c in series.columns if isinstance(c, str) and c.strip().lower() == "close"]
+            if len(close) == 1:
+                column = close[0]
             elif len(numeric) == 1:
                 column = numeric[0]
             else:
                 raise ValueError("give column=...: the frame has no Close column and several columns "
                                  f"{list(series.columns)[:8]!r}")
-        if column not in series.columns:
-            raise ValueError(f"column {column!r} is not in the frame; its columns are {list(series.columns)[:8]!r}")
-        series = series[column]
+        series = series[_find_column(series, column)]
     elif column is not None:
         raise ValueError(f"column={column!r} is only for a DataFrame, got a {type(series).__name__}")
     if not isinstance(series, pd.Series):
@@ -343,22 +401,38 @@ def _finite_rows(path: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- EWMA pictures
 
 
-def smoothing(series, betas=(0.5, 0.9, 0.95), *, ax=None, column=None, title=None, ylabel=None, label=None,
-              init="first", bias_correction=False):
-    r"""A series as points and its EWMA for each β as a line.
+def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
+              ax=None, column=None, title=None, ylabel=None, label=None, init="first", bias_correction=False):
+    r"""A series as points and one EWMA line for each decay given.
+
+    Each line is :func:`ewmakit.ewma` of the series,
+
+    .. math::
+
+        v_t = \beta\, v_{t-1} + (1-\beta)\, x_t,
+
+    with β from the decay spec: ``betas``/``beta`` (β itself), ``alpha``
+    (β = 1 − α), ``window``/``span`` (β = 1 − 2/(n+1)), ``halflife``
+    (β = 0.5^(1/h)) or ``com`` (β = c/(1+c)).
 
     Parameters
     ----------
     series : Series, DataFrame or 1-D array
         The data; a DatetimeIndex becomes the x axis. A DataFrame gives its
-        ``Close`` column (or ``column``, or its only numeric column).
-    betas : float or sequence of float, default (0.5, 0.9, 0.95)
+        ``Close`` column whatever its case (or ``column``, or its only
+        numeric column); a yfinance frame of one ticker gives that ticker's.
+    betas : float or sequence of float, optional
         β of each EWMA (weight of the past); an empty sequence draws the
-        points only. Labels read ``β=0.9 (≈19-day)``: the n-period EMA with
-        that β (n = (1+β)/(1−β)).
+        points only. Default: β = 0.5, 0.9 and 0.95 when no other decay is
+        given.
+    beta, alpha, window, span, halflife, com : number or sequence, optional
+        Instead of ``betas``, any one decay spec, one value or several
+        (``window=(10, 50)``): one line per value. Labels read
+        ``β=0.9 (≈19-day)`` for β (the n-period EMA with that β), else the
+        spec as given: ``window=10``, ``span=20``, ``halflife=5``...
     ax : matplotlib Axes, optional
     column : str, optional
-        The column of a DataFrame.
+        The column of a DataFrame (found whatever its case).
     title, ylabel, label : str, optional
         Title, y-axis label (default: the series name) and the points'
         legend label (default: the series name).
@@ -369,7 +443,13 @@ def smoothing(series, betas=(0.5, 0.9, 0.95), *, ax=None, column=None, title=Non
     -------
     matplotlib.axes.Axes
         Its first collection holds the points; ``ax.lines`` has one EWMA line
-        per β, in order.
+        per value, in order.
+
+    Raises
+    ------
+    ValueError
+        For several decay specs at once, or a value out of its range (the
+        message names the spec, its range and the value).
 
     Examples
     --------
@@ -382,22 +462,26 @@ def smoothing(series, betas=(0.5, 0.9, 0.95), *, ax=None, column=None, title=Non
     ['β=0.5 (≈3-point)', 'β=0.9 (≈19-point)']
     >>> len(ax.collections[0].get_offsets())
     9
+    >>> ax = plot.smoothing(s, window=(3, 5))
+    >>> [line.get_label() for line in ax.lines]
+    ['window=3', 'window=5']
     """
+    spec, values_of_spec = _decays(betas, {"beta": beta, "alpha": alpha, "window": window, "span": span,
+                                           "halflife": halflife, "com": com})
     s = _series(series, column)
-    bs = _betas(betas)
     ax = _axes(ax, figsize=(10, 5))
     x = s.index
     unit = _unit(x)
     name = label if label is not None else (str(s.name) if s.name is not None else "data")
     ax.scatter(x, s.to_numpy(), s=8, color=_GREY, alpha=0.8, label=name, zorder=2)
     values = s.to_numpy()
-    for i, b in enumerate(bs):
-        v = core.ewma(values, b, init=init, bias_correction=bias_correction)
-        ax.plot(x, v, color=_color(i), lw=1.8, label=beta_label(b, unit), zorder=3)
+    for i, v in enumerate(values_of_spec):
+        line = core.ewma(values, **{spec: v}, init=init, bias_correction=bias_correction)
+        ax.plot(x, line, color=_color(i), lw=1.8, label=_decay_label(spec, v, unit), zorder=3)
     ax.set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "t (step)")
     ax.set_ylabel(ylabel if ylabel is not None else name)
     if title is None:
-        title = f"{name} and its exponentially weighted moving averages" if bs else name
+        title = f"{name} and its exponentially weighted moving averages" if values_of_spec else name
     ax.set_title(title)
     ax.legend(loc="best", fontsize=9)
     ax.grid(True, alpha=0.25)
@@ -821,7 +905,7 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
         than two decades.
     fmin : float, optional
         Plot ``loss − fmin`` (the gap to the optimum), e.g. for a function
-        whose minimum is not 0; gaps below 1e-15·max(1, |fmin|) (rounding)
+        whose minimum is not 0; gaps below 1e-15·max(1, abs(fmin)) (rounding)
         are drawn at that floor.
     title : str, optional
 
@@ -1025,7 +1109,8 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
     Parameters
     ----------
     frame : DataFrame or Series
-        Canonical prices (the ``Close`` column is used) or a close Series.
+        Prices (the ``Close`` column is used, whatever its case: ``close``,
+        ``CLOSE``; a yfinance frame of one ticker gives its) or a close Series.
     ax : sequence of matplotlib Axes, optional
         3 axes (4 with ``volatility=True``); default: a new figure.
     fast, slow : int, default 20, 50
@@ -1052,7 +1137,7 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
     """
     from . import finance
 
-    close = _series(frame, "Close" if isinstance(frame, pd.DataFrame) and "Close" in frame.columns else None)
+    close = _series(frame)  # a frame's Close column, whatever its case
     n_panels = 4 if volatility else 3
     if ax is None:
         plt = pyplot()

@@ -210,6 +210,81 @@ def test_smooth_ticker_from_the_cache(offline, fake_yfinance, monkeypatch, capsy
     assert capsys.readouterr().out.startswith("SPY: Close, 22 rows from 2020-03-02 to 2020-03-31")
 
 
+def _long_csv(path: Path, missing_keys: int = 0) -> pd.DataFrame:
+    """A long table (date, ticker, close, volume) of three real tickers, their rows interleaved at random."""
+    from conftest import require_shared_data
+
+    parts = []
+    for t in ("SPY", "GLD", "TLT"):
+        f = data.read_csv(require_shared_data("panel_2005_2026", f"{t}.csv")).loc["2019":"2020"]
+        parts.append(pd.DataFrame({"date": f.index.strftime("%Y-%m-%d"), "ticker": t, "close": f["Close"].to_numpy(),
+                                   "volume": f["Volume"].to_numpy()}))
+    df = pd.concat(parts, ignore_index=True)
+    rng = np.random.default_rng(6)
+    slots = rng.permutation(df["ticker"].to_numpy())
+    order = np.empty(len(df), dtype=np.int64)
+    for t in ("SPY", "GLD", "TLT"):
+        order[slots == t] = np.flatnonzero(df["ticker"].to_numpy() == t)
+    df = df.iloc[order].reset_index(drop=True)
+    if missing_keys:
+        df.loc[rng.choice(len(df), missing_keys, replace=False), "ticker"] = None
+    df.to_csv(path, index=False)
+    return pd.read_csv(path)  # as the command reads it
+
+
+def test_smooth_long_csv_by_ticker(offline, capsys):
+    long = _long_csv(offline / "long.csv", missing_keys=4)
+    assert cli.main(["smooth", "long.csv", "--by", "ticker", "--column", "close", "--window", "20",
+                     "--window", "50", "--rows", "3", "--out", "ema.csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"long.csv: close by ticker, {len(long)} rows in 3 groups"
+    assert lines[1].split() == ["date", "ticker", "close", "window", "20", "(β=0.9048)", "window", "50", "(β=0.9608)"]
+    assert len(lines) == 1 + 1 + 3 + 1 and lines[-1] == "wrote ema.csv"
+    out = pd.read_csv(offline / "ema.csv")
+    assert list(out.columns) == ["date", "ticker", "close", "window 20 (β=0.9048)", "window 50 (β=0.9608)"]
+    assert out["date"].tolist() == long["date"].tolist()  # aligned with the input rows, in their order
+    for n in (20, 50):
+        expected = long.groupby("ticker")["close"].ewm(span=n, adjust=False).mean().droplevel(0).sort_index()
+        got = out[f"window {n} (β={1 - 2 / (n + 1):.4g})"]
+        assert got[long["ticker"].isna()].isna().all()  # a row without a key: empty
+        np.testing.assert_allclose(got[long["ticker"].notna()], expected.reindex(long.index).dropna(), rtol=1e-9)
+    # one group alone gives the same numbers
+    spy = long[long["ticker"] == "SPY"]
+    np.testing.assert_allclose(out.loc[spy.index, "window 20 (β=0.9048)"],
+                               ewmakit.ewma(spy["close"].to_numpy(), window=20), rtol=1e-9)
+
+
+def test_smooth_long_csv_in_a_subprocess_with_dates_and_any_case(tmp_path):
+    long = _long_csv(tmp_path / "long.csv")
+    out = run(tmp_path, "smooth", "long.csv", "--by", "Ticker", "--column", "Close", "--beta", "0.9",
+              "--start", "2020-01-01", "--out", "o.csv")
+    assert out.returncode == 0, out.stderr
+    kept = long[long["date"] >= "2020-01-01"].reset_index(drop=True)
+    assert out.stdout.splitlines()[0] == f"long.csv: close by ticker, {len(kept)} rows in 3 groups"
+    table = pd.read_csv(tmp_path / "o.csv")
+    assert table["date"].tolist() == kept["date"].tolist()
+    expected = kept.groupby("ticker")["close"].ewm(alpha=0.1, adjust=False).mean().droplevel(0).sort_index()
+    np.testing.assert_allclose(table["β=0.9 (≈19-day)"], expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["smooth", "long.csv", "--by", "tick", "--column", "close"],
+     "long.csv has no --by column 'tick'; its columns are date, ticker, close, volume"),
+    (["smooth", "long.csv", "--by", "ticker", "--column", "price"],
+     "long.csv has no column 'price'; its columns are date, ticker, close, volume"),
+    (["smooth", "long.csv", "--by", "ticker", "--column", "ticker"], "--column 'ticker' is also a --by key"),
+    (["smooth", "long.csv", "--by", "ticker", "--column", "date"], "column 'date' holds text, not numbers"),
+    (["smooth", "SPY", "--by", "ticker"], "--by needs a CSV file"),
+    (["smooth", "nothere.csv", "--by", "ticker"], "no such file: 'nothere.csv'"),
+    (["smooth", "long.csv", "--by", "ticker", "--column", "close", "--plot", "x.png"], "--plot draws one series"),
+    (["smooth", "long.csv", "--by", "ticker", "--column", "close", "--window", "0"], "window must be in [1, inf)"),
+])
+def test_smooth_long_csv_mistakes_are_one_line(argv, message, offline, capsys):
+    _long_csv(offline / "long.csv")
+    assert cli.main(argv) == 1
+    assert message in _one_error_line(capsys.readouterr().err, "smooth")
+
+
 @pytest.mark.parametrize("argv, message", [
     (["smooth", "missing.csv"], "no such file: 'missing.csv'"),
     (["smooth", "data/missing.txt"], "no such file"),

@@ -52,7 +52,7 @@ def test_ema_sma_seed_equals_talib(n, ticker, request):
     close = request.getfixturevalue(ticker)["Close"]
     assert_same(F.ema(close.to_numpy(), n), talib.EMA(close.to_numpy(), timeperiod=n))
     out = F.ema(close, n)
-    assert isinstance(out, pd.Series) and out.index.equals(close.index) and out.name == "Close"
+    assert isinstance(out, pd.Series) and out.index.equals(close.index) and out.name == f"ema_{n}"
 
 
 @pytest.mark.parametrize("n", [2, 7, 14, 30])

@@ -114,6 +114,67 @@ def test_accessor_plot_series_and_frame(spx_2008):
     np.testing.assert_allclose(ax2.lines[0].get_ydata(), df["Close"].ewmakit.smooth(0.95).to_numpy())
 
 
+@pytest.mark.parametrize("spec, values, labels", [
+    ("window", (10, 50), ["window=10", "window=50"]),
+    ("window", 20, ["window=20"]),
+    ("span", [5, 30], ["span=5", "span=30"]),
+    ("halflife", (3, 12.5), ["halflife=3", "halflife=12.5"]),
+    ("alpha", 0.1, ["alpha=0.1"]),
+    ("com", (2, 9), ["com=2", "com=9"]),
+    ("beta", (0.5, 0.9), ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)"]),
+])
+def test_accessor_plot_takes_any_decay_spec(spec, values, labels, spx_2008):
+    ax = spx_2008.ewmakit.plot(**{spec: values})  # a TypeError before (issue 15)
+    assert _labels(ax) == labels
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[1:] == labels
+    for line, v in zip(ax.lines, np.atleast_1d(values)):
+        expected = ewmakit.ewma(spx_2008, **{spec: v})  # the Series' EWMA with that very spec
+        np.testing.assert_array_equal(line.get_ydata(), expected.to_numpy())
+        np.testing.assert_array_equal(line.get_xdata(), spx_2008.index.to_numpy())
+    # the same lines from the DataFrame accessor (its Close column) and from plot.smoothing
+    frame_ax = data.sample("sp500").loc["2008"].ewmakit.plot(**{spec: values})
+    smooth_ax = plot.smoothing(spx_2008, **{spec: values})
+    for a, b, c in zip(ax.lines, frame_ax.lines, smooth_ax.lines):
+        np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
+        np.testing.assert_array_equal(a.get_ydata(), c.get_ydata())
+
+
+def test_plot_decay_spec_options_and_errors(spx_2008):
+    ax = spx_2008.ewmakit.plot(window=10, init="zero", bias_correction=True)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(),
+                                  ewmakit.ewma(spx_2008.to_numpy(), window=10, bias_correction=True))
+    assert _labels(spx_2008.ewmakit.plot()) == ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)", "β=0.95 (≈39-day)"]
+    with pytest.raises(ValueError, match="give one decay spec .* got window, span"):
+        spx_2008.ewmakit.plot(window=10, span=20)
+    with pytest.raises(ValueError, match="got betas, window"):
+        spx_2008.ewmakit.plot(0.9, window=10)
+    with pytest.raises(ValueError, match=r"window must be in \[1, inf\), got 0.5"):
+        spx_2008.ewmakit.plot(window=(10, 0.5))
+    with pytest.raises(ValueError, match="halflife"):
+        plot.smoothing(spx_2008, halflife=0)
+
+
+@pytest.mark.parametrize("case", [str.lower, str.upper])
+def test_price_plots_find_close_whatever_its_case(case):
+    prices = data.sample("sp500").loc["2018"]
+    frame = prices.rename(columns=case)
+    ax = plot.smoothing(frame, window=20)
+    np.testing.assert_array_equal(np.asarray(ax.collections[0].get_offsets())[:, 1], prices["Close"].to_numpy())
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), ewmakit.ewma(prices["Close"], window=20).to_numpy())
+    ax = frame.ewmakit.plot(span=5, column="open")
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), ewmakit.ewma(prices["Open"], span=5).to_numpy())
+    fig = plot.indicators(frame)
+    np.testing.assert_allclose(fig.axes[2].lines[0].get_ydata(), prices["Close"].ewmakit.rsi(14).to_numpy())
+    # a yfinance frame of one ticker (MultiIndex columns): that ticker's close
+    yf = pd.concat({"^GSPC": prices}, axis=1, names=["Ticker", "Price"]).swaplevel(axis=1)
+    ax = plot.smoothing(yf, window=10)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), ewmakit.ewma(prices["Close"], window=10).to_numpy())
+    two = pd.concat({"A": prices, "B": prices}, axis=1)
+    with pytest.raises(ValueError, match="several tickers"):
+        plot.smoothing(two, window=10)
+
+
 def test_plot_on_given_axes_draws_there():
     fig, (a, b) = plt.subplots(1, 2)
     assert plot.beta_impact(ax=b) is b
