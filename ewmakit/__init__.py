@@ -39,4 +39,8 @@ __all__ = [
     "resolve_beta",
 ]
 
-del _accessor, _dask
+from ._polars import register_when_polars_loads as _polars_hook
+
+_polars_hook()  # .ewmakit on polars objects: now if polars is imported, else when it is (never imports it)
+
+del _accessor, _dask, _polars_hook

@@ -2,9 +2,11 @@
 
 The rules, the same as for pandas columns:
 
-- Float64 and Float32 columns without nulls are handed over as they are: a
+- A Float64 or Float32 column without nulls is handed over as it is: a
   read-only view of polars' own buffer (no copy) when the column is one
-  chunk; float32 stays float32.
+  chunk; float32 stays float32. Several value columns are gathered into one
+  ``(T, C)`` column-major block (float32 only if every one is Float32),
+  without a copy only when polars already holds them side by side.
 - Nulls (and NaN, as everywhere in ewmakit) are missing values: NaN in the
   array.
 - Integer, unsigned, boolean, decimal, Float16 and all-null columns become
@@ -14,13 +16,23 @@ The rules, the same as for pandas columns:
 
 polars is imported only by the functions here, which run only on polars
 input (``import ewmakit`` never imports polars).
+
+The ``.ewmakit`` namespaces are registered lazily, from here because this
+module is imported with ewmakit anyway (no start-up cost):
+:func:`register_when_polars_loads`, called by ``import ewmakit``, registers
+them at once if polars is imported already, else installs an import hook
+that registers them as soon as ``import polars`` has finished.
 """
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 import numpy as np
 
-__all__ = ["holds_numbers", "describe", "series_floats", "split_columns", "frame_floats"]
+__all__ = ["holds_numbers", "describe", "series_floats", "split_columns", "frame_floats",
+           "register_when_polars_loads"]
 
 
 def holds_numbers(dtype) -> bool:
@@ -75,7 +87,8 @@ def series_floats(s, name: str) -> np.ndarray:
 def split_columns(frame, candidates) -> tuple[list, list]:
     """The candidate columns of a polars DataFrame that hold numbers, and the others."""
     schema = frame.schema
-    good, bad = [], []
+    good: list = []
+    bad: list = []
     for c in candidates:
         (good if holds_numbers(schema[c]) else bad).append(c)
     return good, bad
@@ -102,3 +115,72 @@ def frame_floats(frame, chosen, T: int) -> np.ndarray:
     target = pl.Float32 if all(schema[c] == pl.Float32 for c in chosen) else pl.Float64
     exprs = [pl.col(c) if schema[c] == target else pl.col(c).cast(target) for c in chosen]
     return frame.select(exprs).to_numpy(order="fortran")
+
+
+# --------------------------------------------------------------------------- lazy registration
+
+
+def register_when_polars_loads() -> None:
+    """Have ``.ewmakit`` registered on polars Series and DataFrames, never importing polars ourselves.
+
+    If polars is imported already, :func:`ewmakit.polars.register_namespaces`
+    runs now; otherwise a post-import hook (:class:`_PolarsHook`, first on
+    ``sys.meta_path``) runs it as soon as ``import polars`` has finished, and
+    removes itself. Called by ``import ewmakit``; idempotent.
+    """
+    if sys.modules.get("polars") is not None:
+        _register()
+    elif not any(isinstance(f, _PolarsHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PolarsHook())
+
+
+def _register() -> None:
+    try:
+        from .polars import register_namespaces
+
+        register_namespaces()
+    except Exception as exc:  # a broken polars install must break neither ``import polars`` nor ``import ewmakit``
+        warnings.warn(f"ewmakit could not register its polars namespaces: {exc}", RuntimeWarning, stacklevel=2)
+
+
+class _RegisteringLoader:
+    """Runs polars' own loader, then registers the namespaces (a loader by duck typing: no importlib.abc import)."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        # the module keeps its real loader: we only act once it has been executed
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        self._loader.exec_module(module)  # an error importing polars propagates as it is, and the hook stays
+        _PolarsHook.uninstall()
+        _register()
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _PolarsHook:
+    """Watches for ``import polars`` on ``sys.meta_path``: finds polars through the other finders, wraps its loader."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "polars":
+            return None
+        for finder in sys.meta_path:
+            if isinstance(finder, _PolarsHook) or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _RegisteringLoader(spec.loader)  # type: ignore[assignment]  # a Loader by duck typing
+                return spec
+        return None
+
+    @classmethod
+    def uninstall(cls) -> None:
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, cls)]

@@ -18,37 +18,60 @@ the pandas accessor that make sense without an index: ``smooth``, ``var``,
 
 with pandas' handling of missing values: a null (or NaN) is a missing value,
 which still decays the past (``ignore_na=False``) and carries the last value
-on its row. Results are polars objects of the input's length, row for row:
-a Series named like the input, or a DataFrame of the value columns (float32
-stays float32, everything else is float64; NaN where there is no value yet).
-They are bit for bit what :func:`ewmakit.ewma` & co. give on the pandas
-version of the same data.
+on its row. Results are polars objects of the input's length, row for row,
+ready for ``with_columns``: a Series named like the input, or a DataFrame of
+the value columns (Float32 if every value column is Float32, else Float64;
+NaN where there is no value yet). They are bit for bit what
+:func:`ewmakit.ewma` & co. give on the pandas version of the same data (nulls
+as NaN), and :func:`ewmakit.ewma`, :func:`~ewmakit.ewmvar`,
+:func:`~ewmakit.ewmstd`, :func:`~ewmakit.ewmcov` and :func:`~ewmakit.ewmcorr`
+take polars objects too (``by=`` and ``times=`` as column names).
 
 >>> import polars as pl
 >>> import ewmakit
 >>> df = pl.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
 >>> df.ewmakit.smooth(0.5, by="ticker")["close"].to_list()
 [1.0, 10.0, 2.0, 20.0]
->>> df.with_columns(ema=df.ewmakit.smooth(window=3, by="ticker")["close"])["ema"].to_list()
+>>> df.with_columns(ema=df.ewmakit.smooth(window=3, by="ticker", columns="close")["close"])["ema"].to_list()
 [1.0, 10.0, 2.0, 20.0]
+>>> ewmakit.ewmstd(df, 0.5, by="ticker", bias=True)["close"].to_list()
+[0.0, 0.0, 1.0, 10.0]
+
+No round trip through pandas: a Float64 or Float32 column without nulls
+reaches the kernel as a read-only view of polars' own buffer (no copy);
+nulls, integers, booleans and decimals take one conversion by polars (nulls
+become NaN). Several value columns are gathered into one block. Group keys
+may be strings, categoricals, enums, integers, booleans or dates (one key
+column or several); a row whose key is null is NaN. A LazyFrame is refused
+with a TypeError: ``collect()`` it first.
 
 Registration is lazy: ``import ewmakit`` never imports polars. If polars is
 already imported, the namespaces are registered at once; otherwise an import
-hook registers them as soon as polars finishes importing, so the order of
-``import polars`` and ``import ewmakit`` does not matter.
+hook (:func:`ewmakit._polars.register_when_polars_loads`) registers them as
+soon as polars finishes importing, so the order of ``import polars`` and
+``import ewmakit`` does not matter.
 
-polars' own ``pl.col(c).ewm_mean(span=n, adjust=False).over(key)`` is the
-same statistic on rows where the value is present (up to the last bits); it
-gives null on a row whose value is null, and treats NaN as a number, where
-ewmakit carries the last value and treats NaN as missing (as pandas does).
+Against polars' own expressions: ``smooth(window=n, by=key)`` is
+``pl.col(c).ewm_mean(span=n, adjust=False).over(key)``, ``bias_correction=True``
+is ``adjust=True``, ``ignore_na`` is ``ignore_nulls``, ``var``/``std`` (with
+``bias``) are ``ewm_var``/``ewm_std``, ``min_periods`` is ``min_samples``
+(``min_periods`` in older polars), and
+``smooth(halflife=h, times=t, by=key)`` is ``ewm_mean_by(t, half_life=h).over(key)``:
+the same numbers (to about 1e-12 relative, the order of the operations
+differs) on every row whose value is present. They differ on missing values:
+
+- a null row: polars gives null, ewmakit the last value (pandas' rule);
+- a NaN: polars takes it as a number, so every later value of the series is
+  NaN; ewmakit takes it as missing, like a null;
+- rows before ``min_periods`` observations: null in polars, NaN here; and the
+  unbiased variance of a single observation is NaN here (as in pandas and in
+  recent polars; polars 1.10, for one, gives 0).
 """
 
 from __future__ import annotations
 
-import importlib.abc
 import numbers
 import sys
-import warnings
 
 import numpy as np
 
@@ -56,7 +79,7 @@ from . import core
 from ._frames import Table
 from ._polars import describe, holds_numbers
 
-__all__ = ["SeriesNamespace", "DataFrameNamespace", "register_namespaces"]
+__all__ = ["SeriesNamespace", "DataFrameNamespace", "LazyFrameNamespace", "register_namespaces"]
 
 _SPEC = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bias_correction", "ignore_na", "times",
          "min_periods")
@@ -64,7 +87,7 @@ _BANDS = ("lower", "mid", "upper")
 
 
 def _check_k(k) -> float:
-    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= k < np.inf):
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= float(k) < np.inf):
         raise ValueError(f"k must be a finite number >= 0, got {k!r}")
     return float(k)
 
@@ -161,7 +184,7 @@ class SeriesNamespace(_Namespace):
         >>> import polars as pl
         >>> import ewmakit
         >>> pl.Series([1.0, 2.0, None, 3.0]).ewmakit.smooth(window=3).to_list()
-        [1.0, 1.5, 1.5, 2.4]
+        [1.0, 1.5, 1.5, 2.5]
         >>> pl.Series([1.0, 10.0, 3.0, 30.0]).ewmakit.smooth(0.5, by=["a", "b", "a", "b"]).to_list()
         [1.0, 10.0, 2.0, 20.0]
         """
@@ -271,7 +294,7 @@ class SeriesNamespace(_Namespace):
         >>> b.columns
         ['lower', 'mid', 'upper']
         >>> b["upper"].round(4).to_list()
-        [nan, 5.0284, 4.1391, 7.2289]
+        [nan, 5.0284, 4.0821, 7.3906]
         """
         import polars as pl
 
@@ -340,8 +363,8 @@ class DataFrameNamespace(_Namespace):
         Returns
         -------
         polars.DataFrame
-            The value columns, one row per input row (Float32 columns stay
-            Float32, the others become Float64).
+            The value columns, one row per input row (Float32 if every value
+            column is Float32, else Float64).
 
         Examples
         --------
@@ -464,18 +487,68 @@ class DataFrameNamespace(_Namespace):
         >>> b.columns
         ['close_lower', 'close_mid', 'close_upper']
         >>> b.row(2)
-        (1.25, 2.5, 3.75)
+        (1.0, 2.5, 4.0)
         """
         import polars as pl
 
         k = _check_k(k)
         t, _, mid, std = self._mean_std(locals())
         parts = {}
-        for j, c in enumerate(t.columns):
+        names: list = t.columns or []
+        for j, c in enumerate(names):
             m, s = mid[:, j], std[:, j]
             parts.update({f"{c}_lower": m - k * s, f"{c}_mid": m, f"{c}_upper": m + k * s})
-        return pl.DataFrame(parts, schema={name: pl.from_numpy_dtype(a.dtype) if hasattr(pl, "from_numpy_dtype")
-                                           else None for name, a in parts.items()} if not parts else None)
+        return pl.DataFrame(parts)
+
+
+class LazyFrameNamespace:
+    """``lf.ewmakit`` on a polars LazyFrame: there only to say what to do instead (every method is a TypeError).
+
+    ewmakit computes on data in memory: ``lf.collect().ewmakit.smooth(...)``;
+    inside a lazy query, polars' own ``pl.col(c).ewm_mean(...).over(key)``
+    is the same statistic where the value is present (see the module notes).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import ewmakit
+    >>> lf = pl.LazyFrame({"x": [1.0, 2.0]})
+    >>> try:
+    ...     lf.ewmakit.smooth(0.5)
+    ... except TypeError as exc:
+    ...     print(str(exc)[:75])
+    df.ewmakit.smooth needs a DataFrame in memory, and this is a LazyFrame: cal
+    >>> lf.collect().ewmakit.smooth(0.5)["x"].to_list()
+    [1.0, 1.5]
+    """
+
+    def __init__(self, lf):
+        self._obj = lf
+
+    def _refuse(self, method: str):
+        raise TypeError(f"df.ewmakit.{method} needs a DataFrame in memory, and this is a LazyFrame: call "
+                        f".collect() first (lf.collect().ewmakit.{method}(...)), or stay lazy with polars' own "
+                        f"pl.col(...).ewm_mean(...).over(key)")
+
+    def smooth(self, *args, **kwargs):
+        """Refused: collect the LazyFrame first."""
+        self._refuse("smooth")
+
+    def var(self, *args, **kwargs):
+        """Refused: collect the LazyFrame first."""
+        self._refuse("var")
+
+    def std(self, *args, **kwargs):
+        """Refused: collect the LazyFrame first."""
+        self._refuse("std")
+
+    def zscore(self, *args, **kwargs):
+        """Refused: collect the LazyFrame first."""
+        self._refuse("zscore")
+
+    def bands(self, *args, **kwargs):
+        """Refused: collect the LazyFrame first."""
+        self._refuse("bands")
 
 
 # --------------------------------------------------------------------------- registration
@@ -485,7 +558,8 @@ def register_namespaces() -> None:
     """Register ``.ewmakit`` on polars Series and DataFrames (imports polars; idempotent).
 
     Done automatically by ``import ewmakit``: at once if polars is already
-    imported, else as soon as it is (see :func:`_register_when_polars_loads`).
+    imported, else as soon as it is (see
+    :func:`ewmakit._polars.register_when_polars_loads`).
 
     Examples
     --------
@@ -498,72 +572,10 @@ def register_namespaces() -> None:
     import polars as pl
 
     for cls, register, namespace in ((pl.Series, pl.api.register_series_namespace, SeriesNamespace),
-                                     (pl.DataFrame, pl.api.register_dataframe_namespace, DataFrameNamespace)):
+                                     (pl.DataFrame, pl.api.register_dataframe_namespace, DataFrameNamespace),
+                                     (pl.LazyFrame, pl.api.register_lazyframe_namespace, LazyFrameNamespace)):
         if getattr(cls, "ewmakit", None) is not namespace:
             register("ewmakit")(namespace)
-
-
-def _register_or_warn() -> None:
-    try:
-        register_namespaces()
-    except Exception as exc:  # a broken polars install must break neither ``import polars`` nor ``import ewmakit``
-        warnings.warn(f"ewmakit could not register its polars namespaces: {exc}", RuntimeWarning, stacklevel=3)
-
-
-class _RegisteringLoader(importlib.abc.Loader):
-    """Runs polars' own loader, then registers the namespaces."""
-
-    def __init__(self, loader):
-        self._loader = loader
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        # the module keeps its real loader: we only run something once it has been executed
-        module.__loader__ = self._loader
-        if module.__spec__ is not None:
-            module.__spec__.loader = self._loader
-        self._loader.exec_module(module)  # an error importing polars propagates as it is; the hook stays
-        _PolarsHook.uninstall()
-        _register_or_warn()
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
-
-
-class _PolarsHook(importlib.abc.MetaPathFinder):
-    """Watches for ``import polars`` (a post-import hook: it never imports polars itself)."""
-
-    def find_spec(self, fullname, path, target=None):
-        if fullname != "polars":
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _RegisteringLoader(spec.loader)
-                return spec
-        return None
-
-    @classmethod
-    def uninstall(cls) -> None:
-        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, cls)]
-
-
-def _register_when_polars_loads() -> None:
-    """Register the namespaces now if polars is imported, else as soon as it is.
-
-    Called when this module is imported (``import ewmakit`` imports it), so
-    ``pl_df.ewmakit`` works whatever the order of the imports, while
-    ``import ewmakit`` itself never imports polars.
-    """
-    if sys.modules.get("polars") is not None:
-        _register_or_warn()
-    elif "polars" not in sys.modules and not any(isinstance(f, _PolarsHook) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PolarsHook())
 
 
 def _skip_examples_without_polars() -> None:
@@ -576,7 +588,8 @@ def _skip_examples_without_polars() -> None:
             return
     except (ImportError, ValueError):
         pass
-    objects = [sys.modules[__name__], register_namespaces, SeriesNamespace, DataFrameNamespace]
+    objects = [sys.modules[__name__], register_namespaces, SeriesNamespace, DataFrameNamespace,
+               LazyFrameNamespace]
     objects += [getattr(ns, m) for ns in (SeriesNamespace, DataFrameNamespace)
                 for m in ("smooth", "var", "std", "zscore", "bands")]
     for obj in objects:
@@ -585,4 +598,3 @@ def _skip_examples_without_polars() -> None:
 
 
 _skip_examples_without_polars()
-_register_when_polars_loads()
