@@ -62,9 +62,11 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from typing import Final, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import core
 from ._checks import real
@@ -72,8 +74,9 @@ from ._inputs import as_float_array
 
 __all__ = ["ewma_chart", "arl", "critical_L"]
 
-_LIMITS = ("exact", "asymptotic")
-_METHODS = ("integral", "markov")
+_LIMITS: Final = ("exact", "asymptotic")
+_METHODS: Final = ("integral", "markov")
+_Choice = TypeVar("_Choice", bound=str)
 
 #: median |X_t − X_{t−1}| of i.i.d. N(μ, σ²) data, in units of σ: √2 · Φ⁻¹(3/4).
 MEDIAN_MOVING_RANGE = math.sqrt(2.0) * 0.6744897501960817
@@ -93,31 +96,31 @@ _SQRT2 = math.sqrt(2.0)
 # --------------------------------------------------------------------------- validation
 
 
-def _check_alpha(alpha) -> float:
+def _check_alpha(alpha: object) -> float:
     a = real("alpha", alpha)
     if not (0.0 < a <= 1.0):  # also False for NaN
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
     return a
 
 
-def _check_L(L) -> float:
+def _check_L(L: object) -> float:
     v = real("L", L)
     if not (0.0 < v < math.inf):
         raise ValueError(f"L must be a finite number > 0, got {L!r}")
     return v
 
 
-def _check_choice(name, value, allowed) -> str:
+def _check_choice(name: str, value: object, allowed: tuple[_Choice, ...]) -> _Choice:
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
-    return value
+    return value  # narrowed by ``in allowed``
 
 
-def _check_size(name, value, minimum) -> int | None:
+def _check_size(name: str, value: object, minimum: int) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
@@ -132,7 +135,9 @@ def _robust_center_scale(values: np.ndarray) -> tuple[float, float]:
     return center, mr / MEDIAN_MOVING_RANGE
 
 
-def ewma_chart(x, alpha=0.2, L=3.0, *, target=None, sigma=None, limits="exact", phase1=None) -> pd.DataFrame:
+def ewma_chart(x: ArrayLike, alpha: float = 0.2, L: float = 3.0, *, target: float | None = None,
+               sigma: float | None = None, limits: Literal["exact", "asymptotic"] = "exact",
+               phase1: int | None = None) -> pd.DataFrame:
     r"""EWMA control chart of Roberts (1959).
 
     Parameters
@@ -379,7 +384,7 @@ def _normal_sf(x: np.ndarray) -> np.ndarray:
     return np.array([0.5 * math.erfc(v / _SQRT2) for v in np.ravel(x)]).reshape(np.shape(x))
 
 
-def _exit_probability(mean, h: float, alpha: float) -> np.ndarray:
+def _exit_probability(mean: ArrayLike, h: float, alpha: float) -> np.ndarray:
     """P(|z'| > h) for z' ~ N(mean, α²): the two tails, each from erfc, never 1 − P(inside)."""
     mean = np.asarray(mean, dtype=np.float64)
     return _normal_sf((h - mean) / alpha) + _normal_sf((h + mean) / alpha)
@@ -494,7 +499,8 @@ def _too_long(alpha: float, L: float, shift: float, at_least: float | None = Non
     )
 
 
-def _check_method_sizes(method, nodes, states):
+def _check_method_sizes(method: Literal["integral", "markov"], nodes: object,
+                        states: object) -> tuple[Literal["integral", "markov"], int | None, int | None]:
     method = _check_choice("method", method, _METHODS)
     nodes = _check_size("nodes", nodes, 2)
     states = _check_size("states", states, 3)
@@ -512,7 +518,8 @@ def _check_method_sizes(method, nodes, states):
     return method, nodes, states
 
 
-def arl(alpha, L, shift=0.0, *, method="integral", nodes=None, states=None) -> float:
+def arl(alpha: float, L: float, shift: float = 0.0, *, method: Literal["integral", "markov"] = "integral",
+        nodes: int | None = None, states: int | None = None) -> float:
     r"""Average run length of the two-sided EWMA chart with fixed limits.
 
     The chart of :func:`ewma_chart` with ``limits="asymptotic"``, started at
@@ -754,7 +761,7 @@ def arl(alpha, L, shift=0.0, *, method="integral", nodes=None, states=None) -> f
     return value
 
 
-def critical_L(alpha, arl0, *, method="integral") -> float:
+def critical_L(alpha: float, arl0: float, *, method: Literal["integral", "markov"] = "integral") -> float:
     r"""The limit width ``L`` whose in-control ARL is ``arl0``.
 
     Solves :math:`\mathrm{ARL}(\alpha, L, \delta = 0) = \mathrm{ARL}_0` for

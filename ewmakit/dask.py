@@ -68,6 +68,10 @@ import dataclasses
 import importlib.abc
 import sys
 import warnings
+from collections.abc import Callable, Hashable, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -75,12 +79,22 @@ import pandas as pd
 from . import _engine as engine
 from ._checks import check_bool
 from ._inputs import as_float_array
+from ._typing import Halflife, Init, Label, Labels
 from .core import halflife_ns, resolve_options
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_State = engine.MeanState | engine.CovState  # each field (groups, columns), or a view of one group's row
+#: a segment of a partition: (group key, its rows (None: all), its values (T, C), its times (None without
+#: ``times``; typed Any as mypy cannot tie it to ``plan.timed``))
+_Segment = tuple[Hashable, np.ndarray | None, np.ndarray, Any]
 
 __all__ = ["ewma", "ewmvar", "ewmstd", "register_accessors"]
 
 
-def _dask_dataframe():
+def _dask_dataframe() -> ModuleType:
     try:
         import dask.dataframe as dd
     except ImportError as exc:  # pragma: no cover - exercised in a subprocess without dask
@@ -100,14 +114,14 @@ class _Plan:
     stat: str  # "mean", "var" or "std"
     bias: bool
     opts: engine.Options  # decay=None; per-partition decays come from ``times``
-    halflife: object
-    times: object  # None, "index" or a column label
+    halflife: Halflife | None
+    times: Hashable  # None, "index" or a column label
     times_kind: str  # "M" (datetimes, int64 ns) or "f" (numbers); "" without times
-    by: object  # None or a column label
-    columns: tuple | None  # value columns (None: the Series itself)
-    out_dtypes: tuple
+    by: Hashable  # None or a column label
+    columns: tuple[Hashable, ...] | None  # value columns (None: the Series itself)
+    out_dtypes: tuple[np.dtype, ...]
     out_series: bool
-    name: object
+    name: Hashable
 
     @property
     def kind(self) -> str:
@@ -122,15 +136,16 @@ class _Plan:
         return len(self.out_dtypes)
 
 
-def _is_numeric(dtype) -> bool:
+def _is_numeric(dtype: Any) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
-def _out_dtype(dtype) -> np.dtype:
+def _out_dtype(dtype: Any) -> np.dtype:
     return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
 
 
-def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
+def _make_plan(obj: object, stat: str, by: Label | None, columns: Labels | None, numeric_only: bool, bias: bool,
+               kw: dict[str, Any]) -> _Plan:
     dd = _dask_dataframe()
     if not isinstance(obj, (dd.Series, dd.DataFrame)):
         raise TypeError(
@@ -178,10 +193,12 @@ def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
         if times is not None and times != "index" and by == times:
             raise ValueError(f"by and times must be different columns, got {by!r} for both")
 
+    plan_cols: tuple[Hashable, ...] | None
+    dtypes: tuple[np.dtype, ...]
     if not frame:
         if not _is_numeric(meta.dtype):
             raise TypeError(f"ewmakit.dask needs numeric data, got a Series of dtype {meta.dtype}")
-        cols, dtypes, out_series, name = None, (_out_dtype(meta.dtype),), True, meta.name
+        plan_cols, dtypes, out_series, name = None, (_out_dtype(meta.dtype),), True, meta.name
     else:
         out_series = columns is not None and _is_label(columns)
         if columns is None:
@@ -192,7 +209,7 @@ def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
                 raise TypeError(f"non-numeric columns {bad!r}: drop them, pick columns=... or pass numeric_only=True")
             cols = [c for c in candidates if _is_numeric(meta[c].dtype)]
         else:
-            cols = [columns] if out_series else list(columns)
+            cols = [columns] if out_series else list(cast(Sequence[Hashable], columns))
             missing = [c for c in cols if c not in meta.columns]
             if missing:
                 raise KeyError(f"columns {missing!r} are not in the DataFrame (columns: {list(meta.columns)!r})")
@@ -206,17 +223,17 @@ def _make_plan(obj, stat, by, columns, numeric_only, bias, kw) -> _Plan:
         if len(set(cols)) != len(cols) or meta.columns.duplicated().any():
             raise ValueError("column labels must be unique")
         dtypes = tuple(_out_dtype(meta[c].dtype) for c in cols)
-        cols, name = tuple(cols), (cols[0] if out_series else None)
+        plan_cols, name = tuple(cols), (cols[0] if out_series else None)
     if not isinstance(opts.init, str):
         init = np.asarray(opts.init, dtype=np.float64)
         if init.size not in (1, len(dtypes)):
             raise ValueError(f"init must be a number or hold one value per column ({len(dtypes)}), "
                              f"got shape {init.shape}")
     return _Plan(stat=stat, bias=bias, opts=opts, halflife=halflife, times=times, times_kind=times_kind, by=by,
-                 columns=cols, out_dtypes=dtypes, out_series=out_series, name=name)
+                 columns=plan_cols, out_dtypes=dtypes, out_series=out_series, name=name)
 
 
-def _is_label(value) -> bool:
+def _is_label(value: object) -> bool:
     try:
         hash(value)
     except TypeError:
@@ -227,20 +244,20 @@ def _is_label(value) -> bool:
 # --------------------------------------------------------------------------- one partition
 
 
-def _values(part, plan: _Plan, *, check: bool = True) -> np.ndarray:
+def _values(part: pd.Series | pd.DataFrame, plan: _Plan, *, check: bool = True) -> np.ndarray:
     """The value columns of a pandas partition as a (T, C) float64 array (NaN for missing).
 
     ``check``: raise the error naming the first ±inf (the carry rereads a
     partition its summary has checked, and skips it).
     """
     if plan.columns is None or len(plan.columns) == 1:  # one column: a view of the data when it is float64
-        one = part if plan.columns is None else part[plan.columns[0]]
+        one = part if plan.columns is None else cast(pd.DataFrame, part)[plan.columns[0]]
         name = "the Series" if plan.columns is None else f"column {plan.columns[0]!r}"
         x = np.ascontiguousarray(as_float_array(one, name), dtype=np.float64)[:, None]
     else:
         x = np.empty((len(part), len(plan.columns)), dtype=np.float64)
         for j, c in enumerate(plan.columns):
-            x[:, j] = as_float_array(part[c], f"column {c!r}")
+            x[:, j] = as_float_array(cast(pd.DataFrame, part)[c], f"column {c!r}")
     if check:
         k = engine.first_nonfinite(x)
         if k >= 0:
@@ -251,11 +268,11 @@ def _values(part, plan: _Plan, *, check: bool = True) -> np.ndarray:
     return x
 
 
-def _times(part, plan: _Plan):
+def _times(part: pd.Series | pd.DataFrame, plan: _Plan) -> np.ndarray | None:
     """Times of the rows: int64 nanoseconds (UTC) for datetimes, float64 for numbers."""
     if not plan.timed:
         return None
-    raw = part.index if plan.times == "index" else part[plan.times]
+    raw = part.index if plan.times == "index" else cast(pd.DataFrame, part)[plan.times]
     if plan.times_kind == "M":
         idx = pd.DatetimeIndex(raw)
         if idx.tz is not None:
@@ -275,10 +292,10 @@ def _times(part, plan: _Plan):
 def _halflife_units(plan: _Plan) -> float:
     if plan.times_kind == "M":
         return halflife_ns(plan.halflife)
-    return float(plan.halflife)
+    return float(cast(float, plan.halflife))  # numeric times: a number of time units
 
 
-def _decays(t: np.ndarray, plan: _Plan, t_prev, number: int, key) -> np.ndarray:
+def _decays(t: np.ndarray, plan: _Plan, t_prev: Any, number: int, key: Hashable) -> np.ndarray:
     """Per-row decay 0.5 ** (Δt/halflife) of a segment, as :func:`ewmakit.core.time_decay` computes it.
 
     Row 0 gets 1.0 without ``t_prev`` (the first row overall, or a guessed
@@ -303,11 +320,12 @@ def _decays(t: np.ndarray, plan: _Plan, t_prev, number: int, key) -> np.ndarray:
     return decay[1:] if t_prev is not None else decay
 
 
-def _fmt_time(value, plan: _Plan):
+def _fmt_time(value: Any, plan: _Plan) -> pd.Timestamp | float:
     return pd.Timestamp(int(value)) if plan.times_kind == "M" else float(value)
 
 
-def _segments(part, plan: _Plan, x: np.ndarray, t):
+def _segments(part: pd.Series | pd.DataFrame, plan: _Plan, x: np.ndarray,
+              t: np.ndarray | None) -> list[_Segment]:
     """(key, rows, x, t) per series group; ``rows`` None means all rows (no ``by``).
 
     Deterministic: the summary, the carry and the smoothing of a partition
@@ -315,24 +333,24 @@ def _segments(part, plan: _Plan, x: np.ndarray, t):
     """
     if plan.by is None:
         return [(0, None, x, t)]
-    codes, uniques = pd.factorize(part[plan.by], sort=False)  # missing keys get -1 and are left out
+    codes, uniques = pd.factorize(cast(pd.DataFrame, part)[plan.by], sort=False)  # missing keys: -1, left out
     order, bounds = engine.group_order(np.asarray(codes, dtype=np.int64), len(uniques))
-    out = []
+    out: list[_Segment] = []
     for g in range(len(uniques)):
         rows = order[bounds[g]:bounds[g + 1]]
         out.append((uniques[g], rows, x[rows], None if t is None else t[rows]))
     return out
 
 
-def _keys(segs, plan: _Plan):
+def _keys(segs: Sequence[_Segment], plan: _Plan) -> pd.Index | None:
     return pd.Index([sg[0] for sg in segs]) if plan.by is not None else None
 
 
-def _options(plan: _Plan, decay) -> engine.Options:
+def _options(plan: _Plan, decay: np.ndarray | None) -> engine.Options:
     return plan.opts if decay is None else dataclasses.replace(plan.opts, decay=decay)
 
 
-def _guess_options(plan: _Plan, ts, number: int, key) -> engine.Options:
+def _guess_options(plan: _Plan, ts: np.ndarray | None, number: int, key: Hashable) -> engine.Options:
     """The options of a segment's guessed walk: with ``times``, its decays with row 0's given 1.
 
     The summary and the carry both use these (the carry's walk beside the
@@ -341,11 +359,11 @@ def _guess_options(plan: _Plan, ts, number: int, key) -> engine.Options:
     return _options(plan, None if ts is None else _decays(ts, plan, None, number, key))
 
 
-def _state_type(plan: _Plan):
+def _state_type(plan: _Plan) -> type[engine.MeanState | engine.CovState]:
     return engine.MeanState if plan.kind == "mean" else engine.CovState
 
 
-def _start_states(plan: _Plan, groups: int):
+def _start_states(plan: _Plan, groups: int) -> _State:
     """The engine's state of ``groups`` groups before any row: each field a (groups, C) array.
 
     The start value (``init``, NaN for "first") and no observation, as
@@ -356,16 +374,17 @@ def _start_states(plan: _Plan, groups: int):
     return type(fresh)(*(np.tile(field, (groups, 1)) for field in fresh))
 
 
-def _row(states, g: int):
+def _row(states: _State, g: int) -> _State:
     """Group ``g``'s state: views of row ``g`` of every field, which the engine updates in place."""
     return type(states)(*(field[g] for field in states))
 
 
-def _run(x: np.ndarray, plan: _Plan, opts: engine.Options, state) -> np.ndarray:
+def _run(x: np.ndarray, plan: _Plan, opts: engine.Options, state: _State) -> np.ndarray:
     """The engine on ``x`` from ``state`` (updated in place), as :func:`ewmakit.ewma` & co. run it."""
     if plan.kind == "mean":
-        return engine.run_mean(x, opts, state)
-    return engine.run_cov(x, x, opts, bias=plan.bias, root=plan.stat == "std", state=state)  # std: rooted
+        return engine.run_mean(x, opts, cast(engine.MeanState, state))
+    return engine.run_cov(x, x, opts, bias=plan.bias, root=plan.stat == "std",
+                          state=cast(engine.CovState, state))  # std: rooted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -385,14 +404,14 @@ class _Summary:
     t_last: np.ndarray | None
 
 
-def _summarise(part, plan: _Plan, number: int) -> _Summary | None:
+def _summarise(part: pd.Series | pd.DataFrame, plan: _Plan, number: int) -> _Summary | None:
     """Step 1: walk each series of partition ``number`` from a guessed state (None if it is empty)."""
     if len(part) == 0:
         return None
     x = _values(part, plan)
     t = _times(part, plan)
     segs = _segments(part, plan, x, t)
-    kind = "mean" if plan.kind == "mean" else "cov"
+    kind: Literal["mean", "cov"] = "mean" if plan.kind == "mean" else "cov"
     guesses = tuple(engine.guess_run(xs, _guess_options(plan, ts, number, key), kind=kind)
                     for key, _, xs, ts in segs)
     t_first = t_last = None
@@ -402,10 +421,11 @@ def _summarise(part, plan: _Plan, number: int) -> _Summary | None:
     return _Summary(_keys(segs, plan), guesses, t_first, t_last)
 
 
-def _smooth(part, carry: "_Carry", plan: _Plan, number: int):
+def _smooth(part: pd.Series | pd.DataFrame, carry: _Carry, plan: _Plan, number: int) -> pd.Series | pd.DataFrame:
     """Step 3: smooth partition ``number`` (pandas) from the state that reaches it."""
     x = _values(part, plan)
     t = _times(part, plan)
+    out: np.ndarray | None
     if len(part) == 0:
         out = np.empty((0, x.shape[1]))
     else:
@@ -423,19 +443,20 @@ def _smooth(part, carry: "_Carry", plan: _Plan, number: int):
             if rows is None:
                 out = res
             else:
-                out[rows] = res
-    return _wrap(out, part.index, plan)
+                cast(np.ndarray, out)[rows] = res  # (allocated above: there are groups)
+    return _wrap(cast(np.ndarray, out), part.index, plan)  # (without groups: the one segment's result)
 
 
 def _column(out: np.ndarray, j: int, plan: _Plan) -> np.ndarray:
     return out[:, j].astype(plan.out_dtypes[j], copy=False)  # float64 values (a std already rooted), then cast
 
 
-def _wrap(out: np.ndarray, index, plan: _Plan):
+def _wrap(out: np.ndarray, index: pd.Index, plan: _Plan) -> pd.Series | pd.DataFrame:
     if plan.out_series:
         return pd.Series(_column(out, 0, plan), index=index, name=plan.name)
-    return pd.DataFrame({c: _column(out, j, plan) for j, c in enumerate(plan.columns)},
-                        index=index, columns=pd.Index(plan.columns))
+    columns = cast(tuple[Hashable, ...], plan.columns)  # a DataFrame's plan has its value columns
+    return pd.DataFrame({c: _column(out, j, plan) for j, c in enumerate(columns)},
+                        index=index, columns=pd.Index(columns))
 
 
 # --------------------------------------------------------------------------- scan
@@ -452,7 +473,7 @@ class _Carry:
     """
 
     keys: pd.Index | None
-    states: tuple
+    states: _State
     t_last: np.ndarray
     has_prev: np.ndarray
 
@@ -463,13 +484,14 @@ class _Carry:
         keys = None if plan.by is None else pd.Index([])
         return cls(keys, _start_states(plan, G), np.zeros(G, dtype=t_dtype), np.zeros(G, dtype=bool))
 
-    def positions(self, keys) -> np.ndarray:
+    def positions(self, keys: pd.Index | None) -> np.ndarray:
         """Rows of ``keys`` in this carry, -1 for groups not seen yet."""
         if self.keys is None:
             return np.zeros(1, dtype=np.int64)
+        keys = cast(pd.Index, keys)  # with ``by``: the keys of a partition's groups
         return self.keys.get_indexer(keys) if len(self.keys) else np.full(len(keys), -1, dtype=np.int64)
 
-    def lookup(self, keys, plan: _Plan):
+    def lookup(self, keys: pd.Index | None, plan: _Plan) -> tuple[_State, np.ndarray, np.ndarray]:
         """The incoming state of ``keys`` (new arrays; groups not seen yet start fresh): states, t_prev, has_prev."""
         pos = self.positions(keys)
         known = pos >= 0
@@ -483,19 +505,21 @@ class _Carry:
         return states, t_prev, has_prev
 
 
-def _check_order(t_first, t_prev, has_prev, keys, number: int, plan: _Plan) -> None:
+def _check_order(t_first: np.ndarray, t_prev: np.ndarray, has_prev: np.ndarray, keys: pd.Index | None,
+                 number: int, plan: _Plan) -> None:
     """Times go on where the previous partitions left them (per group with ``by``)."""
     behind = has_prev & (t_first < t_prev)
     if behind.any():
         g = int(np.argmax(behind))
-        group = "" if plan.by is None else f" in group {keys[g]!r}"
+        group = "" if plan.by is None else f" in group {cast(pd.Index, keys)[g]!r}"
         raise ValueError(
             f"times must be non-decreasing, but partition {number} starts at {_fmt_time(t_first[g], plan)}, "
             f"before the previous rows{group} end at {_fmt_time(t_prev[g], plan)}"
         )
 
 
-def _advance(carry: _Carry, part, z: _Summary | None, plan: _Plan, number: int) -> _Carry:
+def _advance(carry: _Carry, part: pd.Series | pd.DataFrame, z: _Summary | None, plan: _Plan,
+             number: int) -> _Carry:
     """Step 2: the carry after partition ``number`` (``part``), whose summary is ``z`` (None if it is empty).
 
     The engine walks each segment from its true incoming state beside the
@@ -519,23 +543,24 @@ def _advance(carry: _Carry, part, z: _Summary | None, plan: _Plan, number: int) 
         raise RuntimeError(f"partition {number} changed between its summary and its carry")
     states, t_prev, has_prev = carry.lookup(z.keys, plan)
     if plan.timed:
-        _check_order(z.t_first, t_prev, has_prev, z.keys, number, plan)
+        _check_order(cast(np.ndarray, z.t_first), t_prev, has_prev, z.keys, number, plan)
     for g, ((key, _, xs, ts), guess) in enumerate(zip(segs, z.guesses)):
         d0 = 1.0  # the true decay of the segment's row 0: from the group's previous row, or none
         if ts is not None and has_prev[g]:
             d0 = float(_decays(ts[:1], plan, t_prev[g], number, key)[0])
         engine.continue_run(xs, _guess_options(plan, ts, number, key), _row(states, g), guess, d0=d0)
-    t_new = z.t_last if plan.timed else t_prev
+    t_new = cast(np.ndarray, z.t_last) if plan.timed else t_prev
     if plan.by is None:
         return _Carry(None, states, t_new, np.ones(1, dtype=bool))
     # groups seen before keep their place; new ones are appended
-    pos = carry.positions(z.keys)
+    carry_keys, z_keys = cast(pd.Index, carry.keys), cast(pd.Index, z.keys)  # with ``by``: both hold keys
+    pos = carry.positions(z_keys)
     fresh_keys = pos < 0
-    if not len(carry.keys):
-        keys = z.keys  # (keeps the keys' dtype)
+    if not len(carry_keys):
+        keys = z_keys  # (keeps the keys' dtype)
     else:
-        keys = carry.keys.append(z.keys[fresh_keys]) if fresh_keys.any() else carry.keys
-    G, before = len(keys), len(carry.keys)
+        keys = carry_keys.append(z_keys[fresh_keys]) if fresh_keys.any() else carry_keys
+    G, before = len(keys), len(carry_keys)
     pos = np.where(fresh_keys, before + np.cumsum(fresh_keys) - 1, pos)
     merged = _start_states(plan, G)
     for field, old, new in zip(merged, carry.states, states):
@@ -553,7 +578,7 @@ def _advance(carry: _Carry, part, z: _Summary | None, plan: _Plan, number: int) 
 # --------------------------------------------------------------------------- driver
 
 
-def _scan_expr_class():
+def _scan_expr_class() -> type:
     """The dask-expr expression of the scan (built on first use: importing dask here, not at import time).
 
     It subclasses dask-expr's ``CumulativeAggregations`` (as ``cumsum`` does) so that
@@ -579,26 +604,26 @@ def _scan_expr_class():
         _parameters = ["frame", "plan", "meta"]
         _defaults: dict = {}
 
-        def _divisions(self):
+        def _divisions(self) -> Any:
             return self.frame._divisions()
 
         @functools.cached_property
-        def _meta(self):
+        def _meta(self) -> Any:
             return self.operand("meta")
 
-        def _lower(self):
+        def _lower(self) -> None:
             return None  # this expression is its own graph (see _layer)
 
-        def _simplify_up(self, parent, dependents):
+        def _simplify_up(self, parent: Any, dependents: Any) -> None:
             return None  # the plan fixes the columns read: no projection is pushed into the input
 
-        def __str__(self):
+        def __str__(self) -> str:
             return f"ewmakit.dask.{self.plan.stat}"
 
         def _layer(self) -> dict:
             frame, plan = self.frame, self.plan
             summary, carry = f"{self._name}-summary", f"{self._name}-carry"
-            dsk = {}
+            dsk: dict[tuple[str, int], Any] = {}  # dask's Task and DataNode graph nodes
             for i in range(frame.npartitions):
                 dsk[(summary, i)] = Task((summary, i), _summarise, TaskRef((frame._name, i)), plan, i)
                 if i == 0:
@@ -617,7 +642,7 @@ def _scan_expr_class():
     return _EwmScan
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> type:
     if name == "_EwmScan":
         cls = _scan_expr_class()
         globals()[name] = cls
@@ -625,13 +650,14 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _scale_out(obj, stat, by, columns, numeric_only, bias, kw):
+def _scale_out(obj: dd.Series | dd.DataFrame, stat: str, by: Label | None, columns: Labels | None,
+               numeric_only: bool, bias: bool, kw: dict[str, Any]) -> dd.Series | dd.DataFrame:
     dd = _dask_dataframe()
     from dask.dataframe.dask_expr import new_collection
 
     plan = _make_plan(obj, stat, by, columns, numeric_only, bias, kw)
     if isinstance(obj, dd.DataFrame):
-        needed = list(plan.columns)
+        needed = list(cast(tuple[Hashable, ...], plan.columns))  # a DataFrame's plan has its value columns
         for extra in (plan.by, plan.times if plan.times != "index" else None):
             if extra is not None and extra not in needed:
                 needed.append(extra)
@@ -662,14 +688,17 @@ _OPTIONS_DOC = """obj : dask.dataframe.Series or dask.dataframe.DataFrame
         With ``columns=None``, leave non-numeric columns out instead of raising."""
 
 
-def _fill_doc(func):
-    func.__doc__ = func.__doc__.replace("{options}", _OPTIONS_DOC)
+def _fill_doc(func: _F) -> _F:
+    func.__doc__ = (func.__doc__ or "").replace("{options}", _OPTIONS_DOC)  # (None under python -OO)
     return func
 
 
 @_fill_doc
-def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-         bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False):
+def ewma(obj: dd.Series | dd.DataFrame, beta: float | None = None, *, by: Label | None = None,
+         columns: Labels | None = None, alpha: float | None = None, window: float | None = None,
+         span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+         bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None, min_periods: int = 0,
+         numeric_only: bool = False) -> dd.Series | dd.DataFrame:
     r"""Exponentially weighted moving average of a dask Series or DataFrame, exact across partitions.
 
     .. math::
@@ -736,9 +765,11 @@ def ewma(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span
 
 
 @_fill_doc
-def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
-           init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-           bias=False):
+def ewmvar(obj: dd.Series | dd.DataFrame, beta: float | None = None, *, by: Label | None = None,
+           columns: Labels | None = None, alpha: float | None = None, window: float | None = None,
+           span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+           init: Init = "first", bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None,
+           min_periods: int = 0, numeric_only: bool = False, bias: bool = False) -> dd.Series | dd.DataFrame:
     r"""Exponentially weighted moving variance of a dask Series or DataFrame, exact across partitions.
 
     .. math::
@@ -775,9 +806,11 @@ def ewmvar(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, sp
 
 
 @_fill_doc
-def ewmstd(obj, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
-           init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-           bias=False):
+def ewmstd(obj: dd.Series | dd.DataFrame, beta: float | None = None, *, by: Label | None = None,
+           columns: Labels | None = None, alpha: float | None = None, window: float | None = None,
+           span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+           init: Init = "first", bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None,
+           min_periods: int = 0, numeric_only: bool = False, bias: bool = False) -> dd.Series | dd.DataFrame:
     r"""Exponentially weighted moving standard deviation, the square root of :func:`ewmvar`.
 
     .. math::
@@ -829,27 +862,34 @@ class DaskAccessor:
     2  2.25  1.50
     """
 
-    def __init__(self, obj):
+    def __init__(self, obj: dd.Series | dd.DataFrame) -> None:
         self._obj = obj
 
-    def smooth(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
-               init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False):
+    def smooth(self, beta: float | None = None, *, by: Label | None = None, columns: Labels | None = None,
+               alpha: float | None = None, window: float | None = None, span: float | None = None,
+               halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+               bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None,
+               min_periods: int = 0, numeric_only: bool = False) -> dd.Series | dd.DataFrame:
         """EWMA, exact across partitions (see :func:`ewmakit.dask.ewma`)."""
         return ewma(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife, com=com,
                     init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                     min_periods=min_periods, numeric_only=numeric_only)
 
-    def var(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
-            init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False):
+    def var(self, beta: float | None = None, *, by: Label | None = None, columns: Labels | None = None,
+            alpha: float | None = None, window: float | None = None, span: float | None = None,
+            halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False) -> dd.Series | dd.DataFrame:
         """EW variance, exact across partitions (see :func:`ewmakit.dask.ewmvar`)."""
         return ewmvar(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife,
                       com=com, init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
                       min_periods=min_periods, numeric_only=numeric_only, bias=bias)
 
-    def std(self, beta=None, *, by=None, columns=None, alpha=None, window=None, span=None, halflife=None, com=None,
-            init="first", bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False,
-            bias=False):
+    def std(self, beta: float | None = None, *, by: Label | None = None, columns: Labels | None = None,
+            alpha: float | None = None, window: float | None = None, span: float | None = None,
+            halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: Label | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False) -> dd.Series | dd.DataFrame:
         """EW standard deviation, exact across partitions (see :func:`ewmakit.dask.ewmstd`)."""
         return ewmstd(self._obj, beta, by=by, columns=columns, alpha=alpha, window=window, span=span, halflife=halflife,
                       com=com, init=init, bias_correction=bias_correction, ignore_na=ignore_na, times=times,
@@ -875,13 +915,13 @@ def register_accessors() -> None:
 class _RegisteringLoader(importlib.abc.Loader):
     """Runs the real loader of ``dask.dataframe``, then registers the accessors."""
 
-    def __init__(self, loader):
+    def __init__(self, loader: importlib.abc.Loader) -> None:
         self._loader = loader
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         # the module keeps its real loader; we only run something after it
         module.__loader__ = self._loader
         if module.__spec__ is not None:
@@ -893,7 +933,7 @@ class _RegisteringLoader(importlib.abc.Loader):
         except Exception as exc:  # never break ``import dask.dataframe`` because of us
             warnings.warn(f"ewmakit could not register its dask accessor: {exc}", RuntimeWarning, stacklevel=2)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._loader, name)
 
 
@@ -902,7 +942,8 @@ class _DaskHook(importlib.abc.MetaPathFinder):
 
     _target = "dask.dataframe"
 
-    def find_spec(self, fullname, path, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
         if fullname != self._target:
             return None
         for finder in sys.meta_path:

@@ -35,12 +35,17 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from ._env import env_flag
+from ._typing import DateLike, PathLike
+
+_Span = tuple[pd.Timestamp, pd.Timestamp]  # [start, end) of dates fetched or asked for
 
 __all__ = [
     "DataError",
@@ -143,7 +148,7 @@ def sample(name: str = "sp500") -> pd.DataFrame:
 # --------------------------------------------------------------------------- normalize
 
 
-def _field(name) -> str | None:
+def _field(name: object) -> str | None:
     if not isinstance(name, str):
         return None
     return _ALIASES.get(name.strip().lower())
@@ -160,7 +165,8 @@ def _field_level(columns: pd.MultiIndex) -> int:
 
 def _is_daily(index: pd.DatetimeIndex) -> bool:
     """Are all stamps midnights (wall-clock time, so a zone whose midnight may not exist never raises)?"""
-    return bool(len(index)) and not (index.hour | index.minute | index.second | index.microsecond
+    # (pandas-stubs lack ``|`` between integer indexes)
+    return bool(len(index)) and not (index.hour | index.minute | index.second | index.microsecond  # type: ignore[operator]
                                      | index.nanosecond).any()
 
 
@@ -191,7 +197,7 @@ def _tidy(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _normalize_one(frame: pd.DataFrame, ticker=None, daily=None) -> pd.DataFrame:
+def _normalize_one(frame: pd.DataFrame, ticker: str | None = None, daily: bool | None = None) -> pd.DataFrame:
     cols = {}
     for c in frame.columns:
         f = _field(c)
@@ -217,18 +223,18 @@ def _normalize_one(frame: pd.DataFrame, ticker=None, daily=None) -> pd.DataFrame
             out[f] = converted
         out[f] = out[f].astype(np.float64) if f != "Volume" else out[f]
     out.index = _datetime_index(out.index, ticker, daily)
-    out = out[~out.index.isna()]
+    out = out[~out.index.isna()]  # type: ignore[operator]  # pandas-stubs: Index.isna() is a numpy bool array
     prices = [f for f in order if f != "Volume"]
     out = out.dropna(how="all", subset=prices)
     out = out[~out.index.duplicated(keep="last")].sort_index(kind="stable")
     return _tidy(out)
 
 
-def _for(ticker) -> str:
+def _for(ticker: str | None) -> str:
     return "" if ticker is None else f" for {ticker}"
 
 
-def _datetime_index(index, ticker=None, daily=None) -> pd.DatetimeIndex:
+def _datetime_index(index: pd.Index, ticker: str | None = None, daily: bool | None = None) -> pd.DatetimeIndex:
     """Dates of any index; ``daily``: None tells daily bars from their stamps, True insists, False keeps times."""
     idx = index
     if not isinstance(idx, pd.DatetimeIndex):
@@ -253,7 +259,7 @@ def _datetime_index(index, ticker=None, daily=None) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(idx, name="Date")
 
 
-def normalize(frame, ticker=None) -> pd.DataFrame:
+def normalize(frame: pd.DataFrame, ticker: str | None = None) -> pd.DataFrame:
     """Bring any layout yfinance has produced into ewmakit's canonical layout.
 
     Handles MultiIndex columns for one ticker (levels ``Price, Ticker`` or
@@ -300,7 +306,7 @@ def normalize(frame, ticker=None) -> pd.DataFrame:
     return _normalize(frame, ticker)
 
 
-def _normalize(frame, ticker=None, daily=None) -> pd.DataFrame:
+def _normalize(frame: object, ticker: str | None = None, daily: bool | None = None) -> pd.DataFrame:
     """:func:`normalize`; ``daily`` True or False when the bars are known to be daily (or longer) or intraday."""
     if frame is None or not isinstance(frame, pd.DataFrame):
         raise DataError(f"expected a DataFrame of prices{_for(ticker)}, got {type(frame).__name__}")
@@ -317,14 +323,14 @@ def _normalize(frame, ticker=None, daily=None) -> pd.DataFrame:
                 raise DataError(f"ticker {ticker!r} is not in the frame; it has {names!r}")
             names = [ticker]
         if len(names) == 1:
-            sub = frame.xs(names[0], axis=1, level=other)
+            sub = cast(pd.DataFrame, frame.xs(names[0], axis=1, level=other))  # one key of one column level
             return _normalize_one(sub, names[0], daily)
-        parts = {t: _normalize_one(frame.xs(t, axis=1, level=other), t, daily) for t in names}
+        parts = {t: _normalize_one(cast(pd.DataFrame, frame.xs(t, axis=1, level=other)), t, daily) for t in names}
         return _panel(parts)
     return _normalize_one(frame, ticker, daily)
 
 
-def _panel(parts: dict) -> pd.DataFrame:
+def _panel(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per-ticker canonical frames -> columns MultiIndex (field, ticker), fields in canonical order."""
     wide = pd.concat(parts, axis=1, names=["Ticker", "Price"]).swaplevel(0, 1, axis=1)
     fields = [f for f in _FIELDS if f in wide.columns.get_level_values(0)]
@@ -337,7 +343,7 @@ def _panel(parts: dict) -> pd.DataFrame:
 # --------------------------------------------------------------------------- CSV
 
 
-def read_csv(path) -> pd.DataFrame:
+def read_csv(path: PathLike) -> pd.DataFrame:
     """Read a price CSV into the canonical layout.
 
     Reads flat CSVs (``Date,Open,High,Low,Close,Adj Close,Volume`` and the like,
@@ -394,7 +400,7 @@ def read_csv(path) -> pd.DataFrame:
 # --------------------------------------------------------------------------- cache
 
 
-def cache_folder(path=None) -> Path:
+def cache_folder(path: PathLike | None = None) -> Path:
     """The cache folder: ``path``, else ``$EWMAKIT_DATA_DIR``, else the user cache directory."""
     if path is not None:
         return Path(path)
@@ -447,9 +453,10 @@ def _check_name(path: Path, ticker: str) -> None:
                         f"({longest} characters with the temporary file's suffix; at most {limit})")
 
 
-def _gaps(ranges, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def _gaps(ranges: Iterable[_Span], start: pd.Timestamp, end: pd.Timestamp) -> list[_Span]:
     """The parts of [start, end) that the sorted, merged ``ranges`` do not cover."""
-    gaps, cursor = [], start
+    gaps: list[_Span] = []
+    cursor = start
     for a, b in ranges:
         if b <= cursor:
             continue
@@ -465,17 +472,17 @@ def _gaps(ranges, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Times
     return gaps
 
 
-def _subtract(spans, ranges) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def _subtract(spans: Iterable[_Span], ranges: Iterable[_Span]) -> list[_Span]:
     merged = _merge_ranges(ranges)
     return [g for a, b in _merge_ranges(spans) for g in _gaps(merged, a, b)]
 
 
-def _intersect(spans, ranges) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def _intersect(spans: Sequence[_Span], ranges: Sequence[_Span]) -> list[_Span]:
     return _merge_ranges([(max(a, c), min(b, d)) for a, b in spans for c, d in ranges if max(a, c) < min(b, d)])
 
 
-def _merge_ranges(ranges):
-    out = []
+def _merge_ranges(ranges: Iterable[_Span]) -> list[_Span]:
+    out: list[_Span] = []
     for a, b in sorted(ranges):
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
@@ -489,7 +496,7 @@ class _Cached:
     nothing (``unanswered``: asked again next time, see :func:`_refresh_gaps`)."""
 
     def __init__(self, frame: pd.DataFrame | None, ranges: list[tuple[pd.Timestamp, pd.Timestamp]],
-                 unanswered=()):
+                 unanswered: Iterable[_Span] = ()) -> None:
         self.frame = frame
         self.ranges = ranges
         self.unanswered = list(unanswered)
@@ -498,12 +505,17 @@ class _Cached:
         return _gaps(self.ranges, start, end)
 
 
+def _stamps(frame: pd.DataFrame) -> pd.DatetimeIndex:
+    """A canonical frame's index (a DatetimeIndex; pandas-stubs type ``DataFrame.index`` as a plain Index)."""
+    return cast(pd.DatetimeIndex, frame.index)
+
+
 def _wall(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Stamps as tz-naive wall-clock times (intraday bars keep their exchange's zone; ranges are tz-naive)."""
     return index.tz_localize(None) if index.tz is not None else index
 
 
-def _inside(wall: pd.DatetimeIndex, ranges) -> np.ndarray:
+def _inside(wall: pd.DatetimeIndex, ranges: Sequence[_Span]) -> np.ndarray:
     """Which stamps lie in one of the sorted, disjoint [start, end) ``ranges``."""
     if not ranges:
         return np.zeros(len(wall), bool)
@@ -512,11 +524,11 @@ def _inside(wall: pd.DatetimeIndex, ranges) -> np.ndarray:
     return (k >= 0) & np.asarray(wall < ends[np.maximum(k, 0)])
 
 
-def _ranges(value, what: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def _ranges(value: object, what: str) -> list[_Span]:
     """Metadata ranges: [[start, end], ...], tz-naive, start < end, sorted without overlap."""
     if not isinstance(value, list):
         raise ValueError(f"its {what} are not a list")
-    out = []
+    out: list[_Span] = []
     for pair in value:
         if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)):
             raise ValueError(f"its {what} hold {pair!r}, not a [start, end] pair of dates")
@@ -620,7 +632,7 @@ _STALE = 3600.0  # without the lock, a temporary file this old (seconds) belongs
 
 
 @contextlib.contextmanager
-def _locked(path: Path):
+def _locked(path: Path) -> Iterator[bool]:
     """Hold the cross-process lock of a cache file; yields whether a lock is held (filelock missing: no).
 
     The lock file stays after release on purpose: removing it while another process waits on it would
@@ -663,12 +675,12 @@ def _combine(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
 
 
 @contextlib.contextmanager
-def _quiet_yfinance():
+def _quiet_yfinance() -> Iterator[list[str]]:
     """Keep yfinance's printing and logging out of the user's output; collect its error messages."""
     messages: list[str] = []
 
     class _Collect(logging.Handler):
-        def emit(self, record):
+        def emit(self, record: logging.LogRecord) -> None:
             messages.append(record.getMessage())
 
     logger = logging.getLogger("yfinance")
@@ -736,7 +748,7 @@ def _fetch(ticker: str, start: pd.Timestamp, end: pd.Timestamp | None, interval:
     return frame, messages
 
 
-def _timestamp(value, name):
+def _timestamp(value: DateLike | None, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
     try:
@@ -748,7 +760,7 @@ def _timestamp(value, name):
     return ts.tz_convert(None) if ts.tz is not None else ts
 
 
-def _dates(start, end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def _dates(start: DateLike | None, end: DateLike | None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """``start`` and ``end`` of :func:`download` as tz-naive timestamps, checked (:class:`DataError` if not)."""
     start_ts, end_ts = _timestamp(start, "start"), _timestamp(end, "end")
     today = _today()
@@ -764,11 +776,11 @@ def _today() -> pd.Timestamp:
     return pd.Timestamp.now().normalize()
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool) -> Callable[[str], None]:
     """A minimal progress bar on stderr (no extra dependency)."""
     count = 0
 
-    def tick(label: str):
+    def tick(label: str) -> None:
         nonlocal count
         count += 1
         if enabled:
@@ -800,11 +812,11 @@ def _closed(a: pd.Timestamp, b: pd.Timestamp) -> bool:
     return all(d.weekday() >= 5 or (d.month, d.day) == (1, 1) for d in days)
 
 
-def _received(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp, interval: str, whole: bool):
+def _received(frame: pd.DataFrame, a: pd.Timestamp, b: pd.Timestamp, interval: str, whole: bool) -> _Span:
     """The part of the asked [a, b) that a reply covers: from its first bar to the end of its last, widened
     over the edges that hold no trading day by definition (:func:`_closed`); ``whole`` (``period="max"``):
     nothing exists before the first bar. A reply that goes beyond ``b`` covers up to its last bar."""
-    wall = _wall(frame.index)
+    wall = _wall(_stamps(frame))
     first, last = wall[0].normalize(), wall[-1].normalize()
     bar = _BAR.get(interval)
     # a long bar is dated at the start of its period, which may be before a or up to one bar after it
@@ -828,7 +840,8 @@ def _rescaled(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     return bool(both.any()) and bool(np.max(np.abs(b[both] / a[both] - 1.0)) > 1e-6)
 
 
-def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjust) -> _Cached:
+def _refresh_gaps(cached: _Cached, gaps: Iterable[_Span], path: Path, ticker: str, end: pd.Timestamp | None,
+                  interval: str, auto_adjust: bool) -> _Cached:
     """Fetch the missing ranges and merge them into the cache (written only when something changed).
 
     Only what came back is recorded as fetched (:func:`_received`); the rest of a gap is *unanswered*
@@ -841,7 +854,7 @@ def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjus
     for a, b in gaps:
         fetch_from, fetch_to = a, b
         if cached.frame is not None:  # overlap a few cached rows next to the gap, to detect rescaled history
-            days = pd.DatetimeIndex(cached.frame.index.date)
+            days = pd.DatetimeIndex(_stamps(cached.frame).date)
             before, after = days[days < a], days[days >= b]
             if len(before) and before[-1] >= a - _OVERLAP_REACH:
                 fetch_from = before[-min(_OVERLAP_ROWS, len(before))]
@@ -849,9 +862,9 @@ def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjus
                 fetch_to = after[min(_OVERLAP_ROWS, len(after)) - 1] + pd.Timedelta(days=1)
         frame, messages = _fetch(ticker, fetch_from, None if (end is None and fetch_to >= today) else fetch_to,
                                  interval, auto_adjust)
-        if frame is not None and cached.frame is not None and (frame.index.tz is None) != (
-                cached.frame.index.tz is None):
-            messages.append(f"the bars came {'without' if frame.index.tz is None else 'with'} a time zone, "
+        if frame is not None and cached.frame is not None and (_stamps(frame).tz is None) != (
+                _stamps(cached.frame).tz is None):
+            messages.append(f"the bars came {'without' if _stamps(frame).tz is None else 'with'} a time zone, "
                             "unlike the cached ones")
             frame = None
         if frame is None:
@@ -908,7 +921,8 @@ def _refresh_gaps(cached: _Cached, gaps, path, ticker, end, interval, auto_adjus
     return _merged(cached, frames, received, vain, rescaled)
 
 
-def _merged(base: _Cached, frames, received, vain, rescaled) -> _Cached:
+def _merged(base: _Cached, frames: Sequence[pd.DataFrame], received: list[_Span], vain: list[_Span],
+            rescaled: bool) -> _Cached:
     """``base`` with the fetched frames (field by field, :func:`_combine`), ranges and unanswered spans."""
     if rescaled or (base.frame is not None and any(_rescaled(base.frame, f) for f in frames)):
         base = _Cached(None, [], base.unanswered)  # another scale: keep only what was just fetched
@@ -919,8 +933,8 @@ def _merged(base: _Cached, frames, received, vain, rescaled) -> _Cached:
     return _Cached(frame, ranges, _subtract(base.unanswered + vain, ranges))
 
 
-def _commit(path: Path, cached: _Cached, frames, received, vain, rescaled, ticker, interval,
-            auto_adjust) -> _Cached:
+def _commit(path: Path, cached: _Cached, frames: Sequence[pd.DataFrame], received: list[_Span], vain: list[_Span],
+            rescaled: bool, ticker: str, interval: str, auto_adjust: bool) -> _Cached:
     """Merge what was fetched into the cache file under its lock, re-reading the file first so that what
     another process wrote meanwhile stays. Returns the merged cache; the file gets its rows within the
     recorded ranges (not the bar of today, which may still be forming)."""
@@ -935,13 +949,14 @@ def _commit(path: Path, cached: _Cached, frames, received, vain, rescaled, ticke
                    or updated.unanswered != base.unanswered)
         if updated.frame is not None and changed:
             _remove_stale_temps(path, locked)
-            kept = updated.frame[_inside(_wall(updated.frame.index), updated.ranges)]
-            kept = _Cached(kept, updated.ranges, updated.unanswered)
-            _write_cache(path, kept, ticker, interval, auto_adjust)
+            rows = _inside(_wall(_stamps(updated.frame)), updated.ranges)
+            _write_cache(path, _Cached(updated.frame[rows], updated.ranges, updated.unanswered), ticker, interval,
+                         auto_adjust)
     return updated
 
 
-def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) -> pd.DataFrame:
+def _one(ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None, interval: str, auto_adjust: bool,
+         folder: Path, refresh: bool, offline: bool) -> pd.DataFrame:
     path = _cache_file(folder, ticker, interval, auto_adjust)
     _check_name(path, ticker)
     want_start = start if start is not None else _EARLIEST
@@ -968,16 +983,17 @@ def _one(ticker, start, end, interval, auto_adjust, folder, refresh, offline) ->
         cached = _refresh_gaps(cached, gaps, path, ticker, end, interval, auto_adjust)
     frame = cached.frame
     lo, hi = want_start, want_end
-    if frame is not None and frame.index.tz is not None:  # intraday bars keep the exchange's time zone
-        lo, hi = lo.tz_localize(frame.index.tz), hi.tz_localize(frame.index.tz)
+    if frame is not None and _stamps(frame).tz is not None:  # intraday bars keep the exchange's time zone
+        lo, hi = lo.tz_localize(_stamps(frame).tz), hi.tz_localize(_stamps(frame).tz)
     out = frame[(frame.index >= lo) & (frame.index < hi)] if frame is not None else None
     if out is None or out.empty:
         raise DataError(f"no data for {ticker} between {want_start.date()} and {want_end.date()}")
     return out.copy()
 
 
-def download(tickers, start=None, end=None, *, interval="1d", auto_adjust=True, cache_dir=None, refresh=False,
-             offline=False, progress=None) -> pd.DataFrame:
+def download(tickers: str | Iterable[str], start: DateLike | None = None, end: DateLike | None = None, *,
+             interval: str = "1d", auto_adjust: bool = True, cache_dir: PathLike | None = None,
+             refresh: bool = False, offline: bool = False, progress: bool | None = None) -> pd.DataFrame:
     """Download prices with yfinance, through a safe on-disk cache.
 
     Parameters

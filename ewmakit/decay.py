@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-def _below_one(b: float, name: str, value, formula: str, limit: str) -> float:
+def _below_one(b: float, name: str, value: object, formula: str, limit: str) -> float:
     """``b``, or a ValueError naming the spec when it rounded to β = 1.0 (an average that never moves)."""
     if b >= 1.0:
         raise ValueError(f"{name}={value!r} gives beta = {formula}, which rounds to 1.0 in double precision "
@@ -52,7 +52,7 @@ def _below_one(b: float, name: str, value, formula: str, limit: str) -> float:
     return b
 
 
-def alpha_from_window(n) -> float:
+def alpha_from_window(n: float) -> float:
     r"""Weight of the newest point of an n-period EMA: α = 2/(n+1).
 
     Parameters
@@ -78,14 +78,14 @@ def alpha_from_window(n) -> float:
     return _alpha_of_window(n, "window")
 
 
-def _alpha_of_window(n, name: str) -> float:
+def _alpha_of_window(n: float, name: str) -> float:
     w = real(name, n)
     if not (1.0 <= w < math.inf):
         raise ValueError(f"{name} must be in [1, inf), got {n!r}")
     return 2.0 / (w + 1.0)
 
 
-def beta_from_window(n) -> float:
+def beta_from_window(n: float) -> float:
     r"""β of an n-period EMA: β = 1 − 2/(n+1) = (n−1)/(n+1).
 
     This is the finance/pandas "n-period EMA" (pandas ``span=n``). The often
@@ -131,11 +131,11 @@ def beta_from_window(n) -> float:
     return _beta_of_window(n, "window")
 
 
-def _beta_of_window(n, name: str) -> float:
+def _beta_of_window(n: float, name: str) -> float:
     return _below_one(1.0 - _alpha_of_window(n, name), name, n, "1 - 2/(n+1)", "below 3.6e16")
 
 
-def window_from_beta(beta) -> float:
+def window_from_beta(beta: float) -> float:
     r"""Window n whose EMA has this β: n = (1+β)/(1−β).
 
     Examples
@@ -147,7 +147,7 @@ def window_from_beta(beta) -> float:
     return (1.0 + b) / (1.0 - b)
 
 
-def beta_from_halflife(h) -> float:
+def beta_from_halflife(h: float) -> float:
     r"""β whose weights halve every ``h`` steps: β = 0.5 ** (1/h).
 
     Parameters
@@ -168,7 +168,7 @@ def beta_from_halflife(h) -> float:
     return _below_one(0.5 ** (1.0 / v), "halflife", h, "0.5 ** (1/h)", "below 1.2e16")
 
 
-def halflife_from_beta(beta) -> float:
+def halflife_from_beta(beta: float) -> float:
     r"""Steps after which a point's weight has halved: ln 0.5 / ln β.
 
     Parameters
@@ -189,7 +189,7 @@ def halflife_from_beta(beta) -> float:
     return math.log(0.5) / math.log(b)
 
 
-def beta_from_com(c) -> float:
+def beta_from_com(c: float) -> float:
     r"""β for a centre of mass ``c``: β = c/(1+c) (pandas ``com``).
 
     Examples
@@ -203,7 +203,7 @@ def beta_from_com(c) -> float:
     return _below_one(v / (1.0 + v), "com", c, "c/(1+c)", "below 9e15")
 
 
-def _check_beta(value) -> float:
+def _check_beta(value: object) -> float:
     """β in [0, 1); a whole number >= 2 is a window given as β (``smooth(20)``), and the message says so."""
     try:
         return check_unit("beta", value)
@@ -216,7 +216,7 @@ def _check_beta(value) -> float:
         raise
 
 
-def effective_window(beta) -> float:
+def effective_window(beta: float) -> float:
     r"""The number of points an EWMA "averages over": 1/(1−β).
 
     This is the rule of thumb of the deep-learning literature (β = 0.9 averages
@@ -232,7 +232,8 @@ def effective_window(beta) -> float:
     return 1.0 / (1.0 - b)
 
 
-def resolve_beta(beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None) -> float:
+def resolve_beta(beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+                 span: float | None = None, halflife: float | None = None, com: float | None = None) -> float:
     r"""Turn exactly one decay specification into β.
 
     Parameters

@@ -49,9 +49,11 @@ import math
 import numbers
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import Literal, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import core
 from ._reprs import html_table
@@ -60,13 +62,14 @@ from .decay import resolve_beta
 __all__ = ["SmoothingFit", "fit", "forecast"]
 
 _INITS = ("estimated", "first")
+_Init: TypeAlias = Literal["estimated", "first"]
 _MIN_OBS = 3
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def _series_values(x) -> tuple[np.ndarray, pd.Index | None, object]:
+def _series_values(x: ArrayLike) -> tuple[np.ndarray, pd.Index | None, object]:
     """1-D float64 values, the index (None for arrays) and the name of ``x``."""
     if isinstance(x, pd.DataFrame):
         raise ValueError("x must be one series (a Series or a 1-D array), got a DataFrame; fit one column at a time")
@@ -86,27 +89,28 @@ def _series_values(x) -> tuple[np.ndarray, pd.Index | None, object]:
     return values, index, getattr(x, "name", None)
 
 
-def _check_init(init) -> str:
+def _check_init(init: object) -> _Init:
     if not isinstance(init, str) or init not in _INITS:
         raise ValueError(f"init must be 'estimated' or 'first', got {init!r}")
-    return init
+    return cast(_Init, init)
 
 
-def _given_beta(beta, alpha, window, span, halflife, com):
+def _given_beta(beta: float | None, alpha: float | None, window: float | None, span: float | None,
+                halflife: float | None, com: float | None) -> float | None:
     """None when no decay is given (β is then fitted), else β from exactly one specification."""
     if all(v is None for v in (beta, alpha, window, span, halflife, com)):
         return None
     return resolve_beta(beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com)
 
 
-def _check_horizon(h) -> int:
-    if isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1:
+def _check_horizon(h: object) -> int:
+    if isinstance(h, bool) or not isinstance(h, numbers.Integral) or int(h) < 1:
         raise ValueError(f"h must be an integer >= 1, got {h!r}")
     return int(h)
 
 
-def _check_level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not (0.0 < level < 1.0):
+def _check_level(level: object) -> float:
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not (0.0 < float(level) < 1.0):
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     return float(level)
 
@@ -114,13 +118,13 @@ def _check_level(level) -> float:
 # --------------------------------------------------------------------------- future index
 
 
-def _inferred_offset(index: pd.DatetimeIndex):
+def _inferred_offset(index: pd.DatetimeIndex) -> pd.offsets.BaseOffset | None:
     """The index's frequency as an offset, or None when it is not regular."""
     if index.freq is not None:
         return index.freq
     if len(index) < 3:
         return None
-    ctx = contextlib.nullcontext()
+    ctx: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     with contextlib.suppress(KeyError, pd.errors.OptionError):
         pd.get_option("future.infer_freq_returns_offset")  # pandas >= 3.1 warns unless asked for an offset
         ctx = pd.option_context("future.infer_freq_returns_offset", True)
@@ -132,7 +136,7 @@ def _inferred_offset(index: pd.DatetimeIndex):
     return None if freq is None else pd.tseries.frequencies.to_offset(freq)
 
 
-def _usual_step(index: pd.DatetimeIndex):
+def _usual_step(index: pd.DatetimeIndex) -> pd.offsets.BaseOffset | None:
     """The step of an irregular DatetimeIndex: business days for daily bars (dates at midnight, one to a few days
     apart: trading days with weekends and holidays), else its most common step; None if it has none."""
     if len(index) < 2:
@@ -260,7 +264,7 @@ class SmoothingFit:
                 ("BIC", f"{self.bic:.6g}"), ("observations", self.nobs), ("init", self.init)]
         return html_table("Simple exponential smoothing fit", rows, self.note)
 
-    def forecast(self, h, level=0.95) -> pd.DataFrame:
+    def forecast(self, h: int, level: float = 0.95) -> pd.DataFrame:
         r"""Point forecasts and prediction intervals for the next ``h`` steps.
 
         Parameters
@@ -297,7 +301,7 @@ class SmoothingFit:
         )
 
 
-def _statsmodels_fit(values: np.ndarray, alpha, init: str) -> tuple[float, float]:
+def _statsmodels_fit(values: np.ndarray, alpha: float | None, init: str) -> tuple[float, float]:
     """(alpha, initial level) from statsmodels' SimpleExpSmoothing; ``alpha`` fixed when given."""
     from statsmodels.tsa.holtwinters import SimpleExpSmoothing
 
@@ -312,7 +316,9 @@ def _statsmodels_fit(values: np.ndarray, alpha, init: str) -> tuple[float, float
     return float(res.params["smoothing_level"]), float(res.params["initial_level"])
 
 
-def fit(x, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, init="estimated") -> SmoothingFit:
+def fit(x: ArrayLike, *, beta: float | None = None, alpha: float | None = None, window: float | None = None,
+        span: float | None = None, halflife: float | None = None, com: float | None = None,
+        init: Literal["estimated", "first"] = "estimated") -> SmoothingFit:
     r"""Fit simple exponential smoothing (ETS(A,N,N)) with statsmodels.
 
     Parameters
@@ -431,7 +437,7 @@ def fit(x, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=
     else:
         aic = bic = -math.inf
 
-    def series(v):
+    def series(v: np.ndarray) -> pd.Series:
         return pd.Series(v, index=index if index is not None else pd.RangeIndex(n), name=name)
 
     return SmoothingFit(
@@ -453,8 +459,10 @@ def fit(x, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=
     )
 
 
-def forecast(x, h, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, level=0.95,
-             init="estimated") -> pd.DataFrame:
+def forecast(x: ArrayLike, h: int, *, beta: float | None = None, alpha: float | None = None,
+             window: float | None = None, span: float | None = None, halflife: float | None = None,
+             com: float | None = None, level: float = 0.95,
+             init: Literal["estimated", "first"] = "estimated") -> pd.DataFrame:
     r"""Forecast ``h`` steps ahead by simple exponential smoothing, with intervals.
 
     Shorthand for ``fit(x, beta=beta, ..., init=init).forecast(h, level)``.

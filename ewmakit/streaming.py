@@ -13,13 +13,17 @@ Python and is checked entry by entry when read back.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _engine as engine
 from ._checks import check_unit
 from ._engine import MeanState, Options
 from ._inputs import as_float_array
+from ._typing import Init
 from .core import resolve_options
 
 __all__ = ["EWMA"]
@@ -32,7 +36,7 @@ _STATE_KEYS = ("mean", "weight", "nobs", "last")
 _MAX_SERIES = 1 << 40  # more series than any memory holds: a forged shape, refused before allocating
 
 
-def _check_state_dict(d) -> dict:
+def _check_state_dict(d: object) -> dict[str, Any]:
     """The option entries of an :meth:`EWMA.state_dict`, checked for presence and type."""
     from collections.abc import Mapping
 
@@ -46,12 +50,12 @@ def _check_state_dict(d) -> dict:
         raise ValueError(f"state dict has unknown key(s) {unknown!r}; it must come from EWMA.state_dict()")
     check_unit("beta", d["beta"])  # names the key; the constructor checks the other options
     count = d["count"]
-    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not 0 <= count <= _INT64_MAX:
+    if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not 0 <= int(count) <= _INT64_MAX:
         raise ValueError(f"state dict: count must be an integer in [0, 2**63 - 1], got {count!r}")
     return {**{k: d[k] for k in _OPTION_KEYS}, "count": int(count)}
 
 
-def _state_values(d, key: str, n: int, integers: bool) -> np.ndarray:
+def _state_values(d: Mapping[str, Any], key: str, n: int, integers: bool) -> np.ndarray:
     """``d[key]`` as ``n`` float64 (or int64) values, or the error naming ``key``."""
     value = d.get(key)
     if value is None or isinstance(value, (str, bytes)):
@@ -73,7 +77,8 @@ def _state_values(d, key: str, n: int, integers: bool) -> np.ndarray:
     return np.array(arr, dtype=np.float64)
 
 
-def _check_stream_state(d, fields: dict, opts: Options):
+def _check_stream_state(d: Mapping[str, Any], fields: dict[str, Any],
+                        opts: Options) -> tuple[tuple[int, ...], np.dtype, MeanState] | None:
     """``(shape, dtype, (mean, weight, nobs))`` of a state dict, every entry checked; None before any update."""
     shape, dtype, count = fields["shape"], fields["dtype"], fields["count"]
     present = [k for k in _STATE_KEYS if d.get(k) is not None]
@@ -83,7 +88,7 @@ def _check_stream_state(d, fields: dict, opts: Options):
                              f"must be None and count 0, got dtype={dtype!r}, count={count!r}, {present} given")
         return None
     if isinstance(shape, (str, bytes)) or not isinstance(shape, (list, tuple)) or not all(
-            not isinstance(v, bool) and isinstance(v, numbers.Integral) and 0 <= v for v in shape):
+            not isinstance(v, bool) and isinstance(v, numbers.Integral) and 0 <= int(v) for v in shape):
         raise TypeError(f"state dict: shape must be a list of integers >= 0 (or None), got {shape!r}")
     n = 1
     for v in shape:
@@ -171,8 +176,10 @@ class EWMA:
     5
     """
 
-    def __init__(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-                 bias_correction=False, ignore_na=False, min_periods=0):
+    def __init__(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+                 span: float | None = None, halflife: float | None = None, com: float | None = None,
+                 init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+                 min_periods: int = 0) -> None:
         self._opts = resolve_options(0, beta, alpha=alpha, window=window, span=span, halflife=halflife, com=com, init=init,
                                      bias_correction=bias_correction, ignore_na=ignore_na, times=None,
                                      min_periods=min_periods)
@@ -187,12 +194,12 @@ class EWMA:
 
     def reset(self) -> None:
         """Forget everything fed so far (keeps the options)."""
-        self._shape = None
-        self._dtype = None
-        self._state = None
+        self._shape: tuple[int, ...] | None = None
+        self._dtype: np.dtype | None = None
+        self._state: MeanState | None = None
         self.count = 0
 
-    def _feed(self, rows: np.ndarray, out=None) -> np.ndarray:
+    def _feed(self, rows: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         if out is not None:
             dtype = rows.dtype if self._dtype is None else self._dtype
             engine.check_out(out, rows.shape, dtype, inputs=(rows,))
@@ -217,7 +224,7 @@ class EWMA:
             np.copyto(out, res.reshape(rows.shape))
         return out
 
-    def update(self, x):
+    def update(self, x: ArrayLike) -> float | np.ndarray:
         """Feed one row (a number, or an array of the shape of the first update).
 
         Returns
@@ -229,7 +236,7 @@ class EWMA:
         out = self._feed(arr[None, ...])
         return float(out[0]) if arr.ndim == 0 else out[0]
 
-    def update_many(self, xs, *, out=None) -> np.ndarray:
+    def update_many(self, xs: ArrayLike, *, out: np.ndarray | None = None) -> np.ndarray:
         """Feed rows along axis 0; returns the average after each row.
 
         Equals ``ewma(xs)`` on the concatenation of everything fed so far.
@@ -249,13 +256,13 @@ class EWMA:
 
     def _current(self) -> np.ndarray | None:
         """The flat current average in the stream's dtype (what the last row gave), None before any row."""
-        if self.count == 0:
+        if self.count == 0 or self._state is None:  # (no state is kept before the first row)
             return None
         mean, _, nobs = self._state
         return np.where(nobs >= self._opts.minp, mean, np.nan).astype(self._dtype)
 
     @property
-    def value(self):
+    def value(self) -> float | np.ndarray | None:
         """The current average: None before the first update, NaN before any observation."""
         last = self._current()
         if last is None:
@@ -264,7 +271,7 @@ class EWMA:
             return float(last[0])
         return last.reshape(self._shape)
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """The whole state as plain Python values (picklable, JSON-friendly but for NaN).
 
         :meth:`from_state_dict` reads it back and checks every entry, so a
@@ -273,7 +280,7 @@ class EWMA:
         init = self._init_spec
         if not isinstance(init, str):
             init = np.asarray(init, dtype=np.float64).tolist()
-        d = {
+        d: dict[str, Any] = {
             "beta": self._opts.beta,
             "init": init,
             "bias_correction": self._opts.adjust,
@@ -291,7 +298,7 @@ class EWMA:
         return d
 
     @classmethod
-    def from_state_dict(cls, d) -> "EWMA":
+    def from_state_dict(cls, d: Mapping[str, Any]) -> EWMA:
         """Rebuild a streaming EWMA that continues exactly where ``d`` was taken.
 
         ``d`` is treated as untrusted (it may have been stored, edited or

@@ -11,7 +11,7 @@ the in-memory one exactly.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -33,10 +33,10 @@ class Guess(NamedTuple):
     kind: str
     start: tuple | np.ndarray
     end: tuple | np.ndarray
-    count: np.ndarray
+    count: np.ndarray  # type: ignore[assignment]  # a field named like tuple.count, shadowing it on purpose
 
 
-def _chunk(x2: np.ndarray, y2):
+def _chunk(x2: np.ndarray, y2: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, bool]:
     x2 = np.ascontiguousarray(x2)
     if y2 is None:
         return x2, x2, True
@@ -46,7 +46,8 @@ def _chunk(x2: np.ndarray, y2):
     return x2, y2, False
 
 
-def guess_run(x2: np.ndarray, opts: Options, *, kind: str = "mean", y2=None) -> Guess:
+def guess_run(x2: np.ndarray, opts: Options, *, kind: Literal["mean", "cov"] = "mean",
+              y2: np.ndarray | None = None) -> Guess:
     """Walk a chunk (T, C) from guessed states: its first values (0 if NaN), at the steady weights.
 
     ``opts.decay`` (timed) holds the chunk's decays, row 0's being any value:
@@ -72,7 +73,8 @@ def guess_run(x2: np.ndarray, opts: Options, *, kind: str = "mean", y2=None) -> 
     raise ValueError(f"kind must be 'mean' or 'cov', got {kind!r}")
 
 
-def continue_run(x2: np.ndarray, opts: Options, state, guess: Guess, *, d0: float = 1.0, y2=None) -> int:
+def continue_run(x2: np.ndarray, opts: Options, state: MeanState | CovState, guess: Guess, *, d0: float = 1.0,
+                 y2: np.ndarray | None = None) -> int:
     """Advance ``state`` (a :class:`MeanState` or :class:`CovState`, in place) over the chunk ``guess`` was
     taken on, exactly; ``d0``: the true decay of row 0 with times. Returns the rows walked."""
     decay, timed = _decay_arg(opts)

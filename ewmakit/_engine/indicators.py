@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .config import config
-from .run import _check_sources, row_major
+from .run import Sources, _check_sources, row_major
 from .state import MeanState
 
 __all__ = ["rsi", "atr", "macd"]
 
 
-def _finance():
+def _finance() -> ModuleType:
     from . import _finance
 
     return _finance
 
 
-def rsi(close: np.ndarray, beta: float, state: MeanState, first_row: np.ndarray, *, sources=()) -> np.ndarray:
+def rsi(close: np.ndarray, beta: float, state: MeanState, first_row: np.ndarray, *,
+        sources: Sources = ()) -> np.ndarray:
     """Wilder's RSI of each column of ``close`` (T, N) float64, gains and losses smoothed with ``beta``.
 
     ``state`` holds 2N series (the gains' averages, then the losses'),
@@ -35,7 +39,7 @@ def rsi(close: np.ndarray, beta: float, state: MeanState, first_row: np.ndarray,
 
 
 def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, beta: float, first_tr: bool, state: MeanState,
-        first_row: np.ndarray, *, sources=()) -> np.ndarray:
+        first_row: np.ndarray, *, sources: Sources = ()) -> np.ndarray:
     """Wilder's ATR of each column: the true range smoothed with ``beta``; ``first_tr``: row 0 is H − L."""
     high, low, close = (row_major(np.asarray(a, dtype=np.float64)) for a in (high, low, close))
     if not high.shape == low.shape == close.shape:
@@ -50,7 +54,7 @@ def atr(high: np.ndarray, low: np.ndarray, close: np.ndarray, beta: float, first
     return out
 
 
-def macd(close: np.ndarray, betas, windows, sma: bool) -> np.ndarray:
+def macd(close: np.ndarray, betas: ArrayLike, windows: ArrayLike, sma: bool) -> np.ndarray:
     """MACD line, signal and histogram of each column of ``close`` (T, N) side by side in one (T, 3N) block.
 
     ``betas``/``windows``: of the fast, slow and signal EMAs; ``sma``: each EMA

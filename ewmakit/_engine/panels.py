@@ -15,12 +15,14 @@ compiled walk over the table in row order each.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 __all__ = ["GroupPanels"]
 
 
-def _kernels():
+def _kernels() -> ModuleType:
     from . import _groups
 
     return _groups
@@ -34,7 +36,7 @@ class GroupPanels:
     its groups, one per column (C columns each).
     """
 
-    def __init__(self, codes: np.ndarray, groups: int, *, waste: float = 2.0):
+    def __init__(self, codes: np.ndarray, groups: int, *, waste: float = 2.0) -> None:
         self.codes = np.ascontiguousarray(codes, dtype=np.int64)
         groups = int(groups)
         lengths = np.bincount(self.codes + 1, minlength=groups + 1)[1:]  # code -1 (a missing key) counted apart

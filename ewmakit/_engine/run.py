@@ -9,8 +9,12 @@ first bad position of the caller's array.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from types import ModuleType
+from typing import TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .config import config, threads
 from .state import CovState, MeanState, Options, start_values
@@ -22,14 +26,17 @@ _NAT = np.iinfo(np.int64).min
 _NO_STAMPS = np.zeros(0, dtype=np.int64)
 _NO_DECAY = np.ones(1)
 
+#: (array, name) pairs: where a kernel's ±inf count is traced back to, named as the caller knows them
+Sources: TypeAlias = Sequence[tuple[np.ndarray, str]]
 
-def _kernels():
+
+def _kernels() -> tuple[ModuleType, ModuleType, ModuleType]:
     from . import _cov, _mean, _util
 
     return _mean, _cov, _util
 
 
-def _grouped():
+def _grouped() -> ModuleType:
     from . import _groups
 
     return _groups
@@ -65,7 +72,7 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
-def _check_sources(sources) -> None:
+def _check_sources(sources: Sources) -> None:
     """A kernel met ±inf (or a result overflowed): raise the error of the first source that holds a ±inf.
 
     An overflow alone (no ±inf in the data) is not an error: the result shows it.
@@ -74,7 +81,7 @@ def _check_sources(sources) -> None:
         check_finite(arr, name)
 
 
-def check_out(out, shape: tuple, dtype, *, inputs=()) -> np.ndarray:
+def check_out(out: object, shape: tuple[int, ...], dtype: DTypeLike, *, inputs: Sequence[object] = ()) -> np.ndarray:
     """``out`` if it can take a result of ``shape`` and ``dtype``: else the ValueError/TypeError naming ``out``.
 
     It must be an ndarray of exactly that shape and dtype, writeable, C- or
@@ -112,7 +119,7 @@ def row_major(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
-def decay_over(dt, halflife) -> np.ndarray:
+def decay_over(dt: ArrayLike, halflife: float) -> np.ndarray:
     """0.5 ** (dt / halflife), the decay over time steps ``dt``: the one formula every timed path uses.
 
     Computed as exp2(−dt/halflife), twice as fast as a general power and bit
@@ -124,7 +131,7 @@ def decay_over(dt, halflife) -> np.ndarray:
     return out
 
 
-def stamp_decays(stamps) -> np.ndarray:
+def stamp_decays(stamps: tuple[np.ndarray, int, float]) -> np.ndarray:
     """The decays of ``(int64 stamps, ns per unit, -1/halflife in ns)``, checking order and NaTs."""
     values = np.ascontiguousarray(stamps[0], dtype=np.int64)
     n = values.size
@@ -147,16 +154,17 @@ def steady_weight(beta: float, adjust: bool) -> float:
 @functools.lru_cache(maxsize=256)
 def steady_cov(beta: float, adjust: bool) -> tuple[float, float, float]:
     """The weights (Σw, Σw², past weight) a clean pair settles at (bit for bit), NaNs if not: remembered."""
-    return tuple(float(v) for v in _kernels()[1].steady_cov(beta, adjust))
+    sum_wt, sum_wt2, old_wt = (float(v) for v in _kernels()[1].steady_cov(beta, adjust))
+    return sum_wt, sum_wt2, old_wt
 
 
-def group_order(codes, n: int):
+def group_order(codes: ArrayLike, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of each of ``n`` groups in row order (stable): ``(order, bounds)``, group g owns
     ``order[bounds[g]:bounds[g + 1]]``; code -1 (a missing key) is left out."""
     return _kernels()[2].group_order(np.ascontiguousarray(codes, dtype=np.int64), int(n))
 
 
-def _decay_arg(opts: Options):
+def _decay_arg(opts: Options) -> tuple[np.ndarray, bool]:
     if opts.decay is not None:
         decay = np.ascontiguousarray(opts.decay, dtype=np.float64)
         return decay, True
@@ -165,7 +173,7 @@ def _decay_arg(opts: Options):
     return _NO_DECAY, False
 
 
-def _first_rows(first_row, n: int) -> np.ndarray:
+def _first_rows(first_row: ArrayLike | None, n: int) -> np.ndarray:
     if first_row is None:
         return np.zeros(n, dtype=np.int64)
     first_row = np.ascontiguousarray(first_row, dtype=np.int64)
@@ -182,8 +190,8 @@ def _decays_for(decay: np.ndarray, timed: bool, n_rows: int) -> None:
 # --------------------------------------------------------------------------- the runners
 
 
-def run_mean(x2: np.ndarray, opts: Options, state: MeanState | None = None, *, first_row=None, out=None,
-             sources=None) -> np.ndarray:
+def run_mean(x2: np.ndarray, opts: Options, state: MeanState | None = None, *, first_row: ArrayLike | None = None,
+             out: np.ndarray | None = None, sources: Sources | None = None) -> np.ndarray:
     """EWMA of the columns of a 2-D ``(T, N)`` float32/float64 array; ``state`` (if given) updated in place.
 
     ``first_row[j]``: rows of column ``j`` before it are skipped (NaN out,
@@ -198,12 +206,13 @@ def run_mean(x2: np.ndarray, opts: Options, state: MeanState | None = None, *, f
     column_major = N > 1 and x2.flags.f_contiguous and not x2.flags.c_contiguous
     if not (column_major or x2.flags.c_contiguous):
         x2 = np.ascontiguousarray(x2)
-    result = out
     if out is None:
         out = np.empty(x2.shape, dtype=x2.dtype, order="F" if column_major else "C")  # the input's layout
         result = out
-    elif (out.flags.f_contiguous and not out.flags.c_contiguous) != column_major and N > 1:
-        out = np.empty(x2.shape, dtype=x2.dtype, order="F" if column_major else "C")  # written, then copied
+    else:
+        result = out
+        if (out.flags.f_contiguous and not out.flags.c_contiguous) != column_major and N > 1:
+            out = np.empty(x2.shape, dtype=x2.dtype, order="F" if column_major else "C")  # written, then copied
     state = MeanState.fresh(N, start_values(opts, N)) if state is None else MeanState(*state).checked(N)
     first_row = _first_rows(first_row, N)
     if x2.size == 0:
@@ -240,7 +249,7 @@ def run_mean(x2: np.ndarray, opts: Options, state: MeanState | None = None, *, f
 
 
 def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, *, bias: bool, root: bool = False,
-            state: CovState | None = None, out=None, sources=()) -> np.ndarray:
+            state: CovState | None = None, out: np.ndarray | None = None, sources: Sources = ()) -> np.ndarray:
     """EW covariance of the columns of two 2-D arrays (``x2 is y2``: a variance; ``root``: its square root).
 
     ``state`` (if given) is updated in place. ``sources``: (array, name) pairs
@@ -279,14 +288,14 @@ def run_cov(x2: np.ndarray, y2: np.ndarray, opts: Options, *, bias: bool, root: 
 # --------------------------------------------------------------------------- groups (a long table's keys)
 
 
-def _group_result(x2: np.ndarray, out):
+def _group_result(x2: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     if out is None:
         return np.empty(x2.shape, dtype=x2.dtype)
     return out
 
 
-def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, out=None,
-                    sources=None) -> np.ndarray:
+def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, out: np.ndarray | None = None,
+                    sources: Sources | None = None) -> np.ndarray:
     """EWMA of each group's rows of the columns of ``x2`` (T, C): row ``i`` belongs to group ``codes[i]``.
 
     ``codes``: int64, -1 for a missing key (its row is NaN); ``groups``: the
@@ -313,7 +322,7 @@ def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Option
 
 
 def run_cov_groups(x2: np.ndarray, y2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, bias: bool,
-                   root: bool = False, out=None, sources=None) -> np.ndarray:
+                   root: bool = False, out: np.ndarray | None = None, sources: Sources | None = None) -> np.ndarray:
     """EW covariance of each group's rows of the columns of ``x2`` and ``y2`` (``x2 is y2``: a variance).
 
     As :func:`run_mean_groups`; ``bias`` and ``root`` as in :func:`run_cov`.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = ["Options", "MeanState", "CovState", "start_values"]
 
@@ -44,7 +45,7 @@ def start_values(opts: Options, n: int) -> np.ndarray:
     return value.ravel().copy()
 
 
-def _writeable(a, dtype, n: int, name: str) -> np.ndarray:
+def _writeable(a: object, dtype: DTypeLike, n: int, name: str) -> np.ndarray:
     if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != 1 or a.shape[0] != n \
             or not a.flags.c_contiguous or not a.flags.writeable:
         got = f"{a.dtype} {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__

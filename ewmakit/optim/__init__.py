@@ -9,7 +9,7 @@ optimizer      moment                                       EWMA (β)
 =============  ===========================================  =========================
 SGD momentum   heavy-ball buffer = EWMA(g)·(1 − τ)/(1 − μ)  μ (``momentum``)
 RMSprop        mean square s, mean gradient ḡ (centered)    ``beta`` (torch ``alpha``)
-Adam / AdamW   m, v; m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)     β₁, β₂ (``betas``)
+Adam / AdamW   m, v; m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)       β₁, β₂ (``betas``)
 =============  ===========================================  =========================
 
 Every moment is updated by the one EWMA step of the package
@@ -27,6 +27,8 @@ Every moment is updated by the one EWMA step of the package
 >>> bool(np.abs(w).max() < 0.05)
 True
 """
+
+from __future__ import annotations
 
 from . import functions
 from ._base import Optimizer

@@ -10,12 +10,14 @@ its state (moments, step count) in a small dict of flat arrays.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Literal, cast
 
 import numpy as np
 
 from .._checks import check_bool, check_nonneg, check_unit
 from .._reprs import html_table
+from .._typing import Grads, LearningRate, Params
 
 __all__ = ["Optimizer"]
 
@@ -23,31 +25,34 @@ __all__ = ["Optimizer"]
 # --------------------------------------------------------------------------- validation
 
 
-def _check_count(name: str, value, lo: int, hi: int) -> int:
+def _check_count(name: str, value: object, lo: int, hi: int) -> int:
     """A step count: an integer (not a bool, not a float) in [lo, hi]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
-    if not lo <= value <= hi:
-        text = repr(value) if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
+    n = int(value)
+    if not lo <= n <= hi:
+        text = repr(value) if abs(n) < 10**30 else f"an integer of {len(str(abs(n)))} digits"
         raise ValueError(f"{name} must be an integer in [{lo}, {hi if hi < 10**15 else '2**53'}], got {text}")
-    return int(value)
+    return n
 
 
-def check_betas(value) -> tuple[float, float]:
+def check_betas(value: object) -> tuple[float, float]:
     """Adam's (β₁, β₂), each in [0, 1)."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {value!r}")
-    return tuple(check_unit(f"betas[{i}]", b, what=f"beta parameter at index {i}") for i, b in enumerate(value))
+    b1, b2 = (check_unit(f"betas[{i}]", b, what=f"beta parameter at index {i}")
+              for i, b in enumerate(cast(Sequence[object], value)))
+    return b1, b2
 
 
 # --------------------------------------------------------------------------- parameters
 
 
-def _label(key) -> str:
+def _label(key: Hashable) -> str:
     return "params" if key is None else f"params[{key!r}]"
 
 
-def _check_param(arr, key) -> np.ndarray:
+def _check_param(arr: object, key: Hashable) -> np.ndarray:
     name = _label(key)
     if not isinstance(arr, np.ndarray):
         raise TypeError(
@@ -61,15 +66,15 @@ def _check_param(arr, key) -> np.ndarray:
     return arr
 
 
-def _byte_bounds(a: np.ndarray):
+def _byte_bounds(a: np.ndarray) -> tuple[int, int]:
     try:
         from numpy.lib.array_utils import byte_bounds
     except ImportError:  # numpy < 2
-        byte_bounds = np.byte_bounds
+        byte_bounds = np.byte_bounds  # type: ignore[attr-defined]  # numpy < 2 only: not in numpy 2's stubs
     return byte_bounds(a)
 
 
-def _check_no_overlap(arrays, keys) -> None:
+def _check_no_overlap(arrays: Sequence[np.ndarray], keys: Sequence[Hashable]) -> None:
     """Two parameters sharing memory would be updated twice: refuse, as torch does."""
     if len(arrays) < 2:
         return
@@ -86,10 +91,12 @@ def _check_no_overlap(arrays, keys) -> None:
             reach, owner = hi, i
 
 
-def as_param_list(params):
+def as_param_list(params: Params) -> tuple[list[np.ndarray], list[Hashable], Literal["array", "list", "dict"]]:
     """Validate ``params``: returns (arrays, keys, kind) with kind "array", "list" or "dict"."""
     if isinstance(params, np.ndarray):
         return [_check_param(params, None)], [None], "array"
+    keys: list[Hashable]
+    kind: Literal["list", "dict"]
     if isinstance(params, Mapping):
         keys = list(params)
         kind = "dict"
@@ -102,18 +109,19 @@ def as_param_list(params):
         )
     if not keys:
         raise ValueError("optimizer got an empty parameter list")
-    arrays = [_check_param(params[k], k) for k in keys]
+    # (mypy cannot see that ``keys`` are params' own: its dict keys, or its positions)
+    arrays = [_check_param(params[k], k) for k in keys]  # type: ignore[call-overload]
     _check_no_overlap(arrays, keys)
     return arrays, keys, kind
 
 
-def _flat(p: np.ndarray):
+def _flat(p: np.ndarray) -> tuple[np.ndarray, Callable[[], None] | None]:
     """A flat view of ``p`` and how to write it back (None when it is a view)."""
     if p.flags.c_contiguous:
         return p.reshape(-1), None
     tmp = np.ascontiguousarray(p).reshape(-1)
 
-    def write_back():
+    def write_back() -> None:
         p[...] = tmp.reshape(p.shape)
 
     return tmp, write_back
@@ -134,39 +142,40 @@ class Optimizer:
     _state_names: tuple[str, ...] = ()
     _MAX_STEPS = 1 << 53  # step counts beyond this are not exact as the floats of β**t
 
-    def __init__(self, params, lr, *, fused: bool = True):
+    def __init__(self, params: Params, lr: LearningRate, *, fused: bool = True) -> None:
         self._params = params
         self._arrays, self._keys, self._kind = as_param_list(params)
         self.lr = lr
         self.fused = check_bool("fused", fused)
         self._t = 0
-        self._state: list[dict] = [{} for _ in self._arrays]
-        self._hyper: dict = {}
+        self._state: list[dict[str, Any]] = [{} for _ in self._arrays]
+        self._hyper: dict[str, Any] = {}
 
     # ---------------------------------------------------------------- hyper-parameters
 
     @staticmethod
-    def _check_hyper(**hyper) -> dict:  # pragma: no cover - overridden
+    def _check_hyper(*args: Any, **hyper: Any) -> dict[str, Any]:  # pragma: no cover - overridden
         """The validated hyper-parameters other than ``lr`` (raises naming the bad one)."""
         raise NotImplementedError
 
     @staticmethod
-    def _required_state(hyper: dict) -> tuple[str, ...]:  # pragma: no cover - overridden
+    def _required_state(hyper: dict[str, Any]) -> tuple[str, ...]:  # pragma: no cover - overridden
         """The moments a parameter that has taken a step holds under these hyper-parameters."""
         raise NotImplementedError
 
     @property
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Any]:
         """The validated hyper-parameters (``lr`` included), as a new dict."""
         return {"lr": self._lr, **self._hyper}
 
     @property
-    def lr(self):
+    def lr(self) -> LearningRate:
         """The learning rate: a float, or a callable ``t -> lr`` of the number of steps taken."""
         return self._lr
 
     @lr.setter
-    def lr(self, value) -> None:
+    def lr(self, value: LearningRate) -> None:
+        self._lr: LearningRate
         if callable(value):
             self._lr = value
         else:
@@ -185,13 +194,13 @@ class Optimizer:
         return self._t
 
     @property
-    def params(self):
+    def params(self) -> Params:
         """The parameters, exactly the object passed in (updated in place)."""
         return self._params
 
     # ---------------------------------------------------------------- stepping
 
-    def _grads(self, grads) -> list:
+    def _grads(self, grads: Grads) -> list[Any]:
         """Gradients aligned with the parameters (None: skip that parameter this step)."""
         if self._kind == "array":
             if isinstance(grads, (list, tuple, Mapping)) and not isinstance(grads, np.ndarray):
@@ -212,7 +221,7 @@ class Optimizer:
             raise ValueError(f"grads must have one entry per parameter ({n}), got {len(grads)}")
         return list(grads)
 
-    def step(self, grads) -> None:
+    def step(self, grads: Grads) -> None:
         """Update the parameters in place with one step.
 
         Parameters
@@ -242,10 +251,10 @@ class Optimizer:
                 write_back()
         self._t += 1
 
-    def _update(self, p: np.ndarray, g: np.ndarray, state: dict, lr: float) -> None:  # pragma: no cover
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def _buffer(self, state: dict, name: str, p: np.ndarray) -> np.ndarray:
+    def _buffer(self, state: dict[str, Any], name: str, p: np.ndarray) -> np.ndarray:
         """``state[name]``, created as zeros (the EWMA's zero start) on first use."""
         buf = state.get(name)
         if buf is None:
@@ -254,7 +263,7 @@ class Optimizer:
 
     # ---------------------------------------------------------------- state dicts
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """Everything needed to resume, as plain Python values and numpy arrays (picklable).
 
         ``state`` holds one dict per parameter (its step count and moments, named as in
@@ -276,7 +285,7 @@ class Optimizer:
             "state": state,
         }
 
-    def load_state_dict(self, state_dict: dict) -> None:
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Resume from :meth:`state_dict`: the next steps are those the saved optimizer would take.
 
         The hyper-parameters are replaced by the saved ones (as torch does), except a
@@ -333,7 +342,7 @@ class Optimizer:
 
     _SQUARES = ("exp_avg_sq", "max_exp_avg_sq", "square_avg")  # EWMAs of squares: never negative
 
-    def _checked_state(self, i: int, st, t: int, required: tuple[str, ...]) -> dict:
+    def _checked_state(self, i: int, st: object, t: int, required: tuple[str, ...]) -> dict[str, Any]:
         """Parameter ``i``'s saved state as flat arrays of its dtype, every entry checked."""
         p, label = self._arrays[i], _label(self._keys[i])
         if not isinstance(st, Mapping):
@@ -345,7 +354,7 @@ class Optimizer:
             return {}  # a parameter that has not taken a step yet
         if "step" not in st:
             raise ValueError(f"state of {label} has moments but no 'step' (the bias correction needs it)")
-        entry = {"step": _check_count(f"step of {label}", st["step"], 1, t)}
+        entry: dict[str, Any] = {"step": _check_count(f"step of {label}", st["step"], 1, t)}
         names = [k for k in st if k != "step"]
         if sorted(names) != sorted(required):
             raise ValueError(f"state of {label} must hold {list(required)} under these hyper-parameters, "

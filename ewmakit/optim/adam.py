@@ -2,11 +2,14 @@ r"""Adam and AdamW: bias-corrected EWMAs of the gradient and of its square."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import _engine as engine
 
 from .._checks import check_bool, check_nonneg
+from .._typing import LearningRate, Params
 from ._base import Optimizer, check_betas
 
 __all__ = ["Adam", "AdamW"]
@@ -92,14 +95,16 @@ class Adam(Optimizer):
     _state_names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
     _decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-                 maximize=False, *, fused=True):
+    def __init__(self, params: Params, lr: LearningRate = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False, *,
+                 fused: bool = True) -> None:
         super().__init__(params, lr, fused=fused)
         self._hyper = self._check_hyper(betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                         maximize=maximize)
 
     @staticmethod
-    def _check_hyper(*, betas, eps, weight_decay, amsgrad, maximize) -> dict:
+    def _check_hyper(*, betas: object, eps: object, weight_decay: object, amsgrad: object,
+                     maximize: object) -> dict[str, Any]:
         return {
             "betas": check_betas(betas),
             "eps": check_nonneg("eps", eps, "epsilon value"),
@@ -109,10 +114,10 @@ class Adam(Optimizer):
         }
 
     @staticmethod
-    def _required_state(hyper: dict) -> tuple[str, ...]:
+    def _required_state(hyper: dict[str, Any]) -> tuple[str, ...]:
         return ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if hyper["amsgrad"] else ())
 
-    def _update(self, p, g, state, lr):
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float) -> None:
         h = self._hyper
         c = p.dtype.type
         beta1, beta2 = h["betas"]
@@ -197,10 +202,11 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
-                 maximize=False, *, fused=True):
+    def __init__(self, params: Params, lr: LearningRate = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False, *,
+                 fused: bool = True) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize, fused=fused)
 
 
-Adam.__doc__ = Adam.__doc__.replace("{notes}", _NOTES.replace("{name}", "Adam"))
-AdamW.__doc__ = AdamW.__doc__.replace("{notes}", _NOTES.replace("{name}", "AdamW"))
+Adam.__doc__ = (Adam.__doc__ or "").replace("{notes}", _NOTES.replace("{name}", "Adam"))  # None under -OO
+AdamW.__doc__ = (AdamW.__doc__ or "").replace("{notes}", _NOTES.replace("{name}", "AdamW"))

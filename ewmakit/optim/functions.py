@@ -19,7 +19,7 @@ name                dim  f                                          global minim
 ``saddle``          2    x² − y²                                    none (unbounded below)
 ``six_hump_camel``  2    (4 − 2.1x² + x⁴/3) x² + xy + (4y² − 4) y²  ±(0.0898, −0.7127)
 ``wavy``            1    2θ² sin θ cos θ = θ² sin 2θ                2.5435 in [−3, 3]
-``wavy_regression`` 2    MSE of a line fit + 5 sin w₀ cos w₁        computed on first use
+wavy_regression     2    MSE of a line fit + 5 sin w₀ cos w₁        computed on first use
 ==================  ===  =========================================  ===============================
 
 A gradient of ``wavy`` copied widely (for ``2θ² sin θ cos θ``) is wrong; the
@@ -29,7 +29,11 @@ in the tests, as are all the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "Objective",
@@ -66,7 +70,11 @@ class Objective:
         when the function is unbounded below).
     """
 
-    def __init__(self, name, f, grad, *, bounds, start, minima, doc=""):
+    data: tuple[np.ndarray, np.ndarray]  # the data of a regression surface (make_wavy_regression) only
+
+    def __init__(self, name: str, f: Callable[..., Any], grad: Callable[..., Sequence[Any]], *,
+                 bounds: Sequence[tuple[float, float]], start: ArrayLike,
+                 minima: ArrayLike | Callable[[], ArrayLike] | None, doc: str = "") -> None:
         self.name = name
         self._f = f
         self._grad = grad
@@ -82,7 +90,7 @@ class Objective:
             self._minima = self._minima()
         return np.array(self._minima, dtype=np.float64).reshape(-1, self.dim)
 
-    def _coords(self, x):
+    def _coords(self, x: ArrayLike) -> tuple[tuple[np.ndarray, ...], bool]:
         a = np.asarray(x, dtype=np.float64)
         if self.dim == 1 and a.ndim == 0:
             return (a,), True
@@ -90,7 +98,7 @@ class Objective:
             raise ValueError(f"{self.name} takes points of shape ({self.dim}, ...), got shape {a.shape}")
         return tuple(a[i] for i in range(self.dim)), False
 
-    def f(self, x):
+    def f(self, x: ArrayLike) -> float | np.ndarray:
         """The value at ``x`` (shape ``(dim, ...)``, or a number when ``dim == 1``)."""
         coords, _ = self._coords(x)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverging run reaches inf: report, do not warn
@@ -99,7 +107,7 @@ class Objective:
 
     __call__ = f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> float | np.ndarray:
         """The analytic gradient at ``x``, shaped like ``x``."""
         coords, scalar = self._coords(x)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -138,11 +146,11 @@ bowl = Objective(
 )
 
 
-def _rosen(x, y):
+def _rosen(x: Any, y: Any) -> Any:
     return (1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2
 
 
-def _rosen_grad(x, y):
+def _rosen_grad(x: Any, y: Any) -> tuple[Any, Any]:
     return (-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x))
 
 
@@ -157,11 +165,11 @@ rosenbrock = Objective(
 _BEALE_C = (1.5, 2.25, 2.625)
 
 
-def _beale(x, y):
+def _beale(x: Any, y: Any) -> Any:
     return sum((c - x + x * y ** (i + 1)) ** 2 for i, c in enumerate(_BEALE_C))
 
 
-def _beale_grad(x, y):
+def _beale_grad(x: Any, y: Any) -> tuple[Any, Any]:
     gx = gy = 0.0
     for i, c in enumerate(_BEALE_C):
         k = i + 1
@@ -180,11 +188,11 @@ beale = Objective(
 )
 
 
-def _himmelblau(x, y):
+def _himmelblau(x: Any, y: Any) -> Any:
     return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2
 
 
-def _himmelblau_grad(x, y):
+def _himmelblau_grad(x: Any, y: Any) -> tuple[Any, Any]:
     a = x * x + y - 11.0
     b = x + y * y - 7.0
     return 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
@@ -235,11 +243,11 @@ saddle = Objective(
 )
 
 
-def _camel(x, y):
+def _camel(x: Any, y: Any) -> Any:
     return (4.0 - 2.1 * x * x + x**4 / 3.0) * x * x + x * y + (-4.0 + 4.0 * y * y) * y * y
 
 
-def _camel_grad(x, y):
+def _camel_grad(x: Any, y: Any) -> tuple[Any, Any]:
     return 8.0 * x - 8.4 * x**3 + 2.0 * x**5 + y, x - 8.0 * y + 16.0 * y**3
 
 
@@ -308,12 +316,12 @@ def make_wavy_regression(n: int = 100, *, seed: int = 0, slope: float = 1.5, int
     ys = slope * xs + intercept + noise * rng.standard_normal(n)
     sxx, sx, sy, sxy, syy = (xs * xs).mean(), xs.mean(), ys.mean(), (xs * ys).mean(), (ys * ys).mean()
 
-    def f(w0, w1):
+    def f(w0: Any, w1: Any) -> Any:
         # mean((w0 x + w1 − y)²) expanded in the data moments, so grids need no (…, n) temporaries
         mse = w0 * w0 * sxx + 2 * w0 * w1 * sx + w1 * w1 - 2 * w0 * sxy - 2 * w1 * sy + syy
         return mse + ripple * np.sin(w0) * np.cos(w1)
 
-    def grad(w0, w1):
+    def grad(w0: Any, w1: Any) -> tuple[Any, Any]:
         return (2 * (w0 * sxx + w1 * sx - sxy) + ripple * np.cos(w0) * np.cos(w1),
                 2 * (w0 * sx + w1 - sy) - ripple * np.sin(w0) * np.sin(w1))
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, SupportsFloat
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .._checks import check_nonneg
 from .._reprs import html_table
@@ -18,7 +21,7 @@ from .sgd import SGD
 __all__ = ["minimize", "Trajectory", "METHODS"]
 
 #: method name -> (optimizer class, default options)
-METHODS = {
+METHODS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "sgd": (SGD, {}),
     "momentum": (SGD, {"momentum": 0.9}),
     "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
@@ -73,7 +76,7 @@ class Trajectory:
         return html_table("minimize: trajectory", rows)
 
 
-def _optimizer(method, x, options) -> Optimizer:
+def _optimizer(method: str | type[Optimizer], x: np.ndarray, options: dict[str, Any]) -> Optimizer:
     if isinstance(method, str):
         key = method.lower()
         if key not in METHODS:
@@ -86,11 +89,12 @@ def _optimizer(method, x, options) -> Optimizer:
                     f"of Optimizer), got {method!r}")
 
 
-def _central_differences(fun, shape, dtype):
+def _central_differences(fun: Callable[[Any], Any], shape: tuple[int, ...],
+                         dtype: DTypeLike) -> Callable[[ArrayLike], np.ndarray]:
     """∇f by central differences, step h = ε^(1/3)·max(1, |x_i|) (the optimal step for O(h²) error)."""
     rel = np.finfo(np.float64).eps ** (1.0 / 3.0)
 
-    def grad(x):
+    def grad(x: ArrayLike) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64).reshape(-1)
         g = np.empty_like(x)
         for i in range(x.size):
@@ -104,7 +108,7 @@ def _central_differences(fun, shape, dtype):
     return grad
 
 
-def _shaped(flat, shape, dtype):
+def _shaped(flat: np.ndarray, shape: tuple[int, ...], dtype: DTypeLike) -> Any:
     """What ``fun`` and ``grad`` receive: a number for a scalar ``x0``, else a copy shaped like ``x0``.
 
     The number is a numpy scalar (``numpy.float64`` is a ``float``), so that ``t**2`` overflows to inf
@@ -115,8 +119,10 @@ def _shaped(flat, shape, dtype):
     return np.array(flat, dtype=dtype).reshape(shape)
 
 
-def minimize(fun, x0, method="adam", *, grad=None, steps=1000, loss_tol=None, grad_tol=None, callback=None,
-             **optimizer_options) -> Trajectory:
+def minimize(fun: Callable[[Any], SupportsFloat], x0: ArrayLike, method: str | type[Optimizer] = "adam", *,
+             grad: Callable[[Any], ArrayLike] | None = None, steps: int = 1000, loss_tol: float | None = None,
+             grad_tol: float | None = None, callback: Callable[[int, Any, float], object] | None = None,
+             **optimizer_options: Any) -> Trajectory:
     r"""Minimize ``fun`` from ``x0`` with one of the optimizers, recording the path.
 
     Parameters
@@ -206,7 +212,7 @@ def minimize(fun, x0, method="adam", *, grad=None, steps=1000, loss_tol=None, gr
         grad = _central_differences(fun, shape, dtype)
     opt = _optimizer(method, x, optimizer_options)
 
-    def evaluate():
+    def evaluate() -> tuple[float, np.ndarray, float]:
         try:
             loss = float(fun(_shaped(x, shape, dtype)))
         except OverflowError:  # e.g. math.exp of a diverging point: report it as such
@@ -226,7 +232,7 @@ def minimize(fun, x0, method="adam", *, grad=None, steps=1000, loss_tol=None, gr
     loss, g, norm = evaluate()
     losses.append(loss)
     norms.append(norm)
-    converged, message, t, stop = False, None, 0, False
+    converged, message, t, stop = False, "", 0, False  # every exit of the loop below sets the message
     while True:
         if not math.isfinite(loss):
             message = f"the loss is {loss} at step {t}: diverged" + (" (try a smaller lr)" if t else "")

@@ -2,11 +2,14 @@ r"""RMSprop: gradient steps scaled by an EWMA of squared gradients."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import _engine as engine
 
 from .._checks import check_bool, check_nonneg, check_unit
+from .._typing import LearningRate, Params
 from ._base import Optimizer
 
 __all__ = ["RMSprop"]
@@ -88,14 +91,16 @@ class RMSprop(Optimizer):
 
     _state_names = ("square_avg", "grad_avg", "momentum_buffer")
 
-    def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-                 maximize=False, *, fused=True):
+    def __init__(self, params: Params, lr: LearningRate = 1e-2, beta: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, maximize: bool = False,
+                 *, fused: bool = True) -> None:
         super().__init__(params, lr, fused=fused)
         self._hyper = self._check_hyper(beta=beta, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                         centered=centered, maximize=maximize)
 
     @staticmethod
-    def _check_hyper(*, beta, eps, weight_decay, momentum, centered, maximize) -> dict:
+    def _check_hyper(*, beta: object, eps: object, weight_decay: object, momentum: object, centered: object,
+                     maximize: object) -> dict[str, Any]:
         return {
             "beta": check_unit("beta", beta, what="beta (torch alpha) value"),
             "eps": check_nonneg("eps", eps, "epsilon value"),
@@ -106,11 +111,11 @@ class RMSprop(Optimizer):
         }
 
     @staticmethod
-    def _required_state(hyper: dict) -> tuple[str, ...]:
+    def _required_state(hyper: dict[str, Any]) -> tuple[str, ...]:
         return (("square_avg",) + (("grad_avg",) if hyper["centered"] else ())
                 + (("momentum_buffer",) if hyper["momentum"] != 0.0 else ()))
 
-    def _update(self, p, g, state, lr):
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float) -> None:
         h = self._hyper
         c = p.dtype.type
         beta, mu, centered = h["beta"], h["momentum"], h["centered"]

@@ -2,11 +2,14 @@ r"""Stochastic gradient descent with (heavy-ball or Nesterov) momentum."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import _engine as engine
 
 from .._checks import check_bool, check_nonneg, check_unit
+from .._typing import LearningRate, Params
 from ._base import Optimizer
 
 __all__ = ["SGD"]
@@ -107,14 +110,16 @@ class SGD(Optimizer):
 
     _state_names = ("momentum_buffer",)
 
-    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
-                 maximize=False, *, fused=True):
+    def __init__(self, params: Params, lr: LearningRate = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 nesterov: bool = False, weight_decay: float = 0.0, maximize: bool = False, *,
+                 fused: bool = True) -> None:
         super().__init__(params, lr, fused=fused)
         self._hyper = self._check_hyper(momentum=momentum, dampening=dampening, nesterov=nesterov,
                                         weight_decay=weight_decay, maximize=maximize)
 
     @staticmethod
-    def _check_hyper(*, momentum, dampening, nesterov, weight_decay, maximize) -> dict:
+    def _check_hyper(*, momentum: object, dampening: object, nesterov: object, weight_decay: object,
+                     maximize: object) -> dict[str, Any]:
         momentum = check_unit("momentum", momentum, what="momentum value")
         dampening = check_unit("dampening", dampening, what="dampening value", closed=True)
         nesterov = check_bool("nesterov", nesterov)
@@ -129,10 +134,10 @@ class SGD(Optimizer):
                 "weight_decay": weight_decay, "maximize": maximize}
 
     @staticmethod
-    def _required_state(hyper: dict) -> tuple[str, ...]:
+    def _required_state(hyper: dict[str, Any]) -> tuple[str, ...]:
         return ("momentum_buffer",) if hyper["momentum"] != 0.0 else ()
 
-    def _update(self, p, g, state, lr):
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], lr: float) -> None:
         h = self._hyper
         c = p.dtype.type
         mu = h["momentum"]
