@@ -8,6 +8,19 @@ function           recursion                                      reference it e
                                                                   warm-up)
 :func:`rsi`        Wilder: β = 1 − 1/n on gains and losses        TA-Lib ``RSI``
 :func:`atr`        Wilder: β = 1 − 1/n on the true range          TA-Lib ``ATR``
+:func:`dema`       2 e1 − e2 (e_k: the k-fold EMA)                TA-Lib ``DEMA``
+:func:`tema`       3 e1 − 3 e2 + e3                               TA-Lib ``TEMA``
+:func:`t3`         c1 e6 + c2 e5 + c3 e4 + c4 e3 (vfactor)        TA-Lib ``T3``
+:func:`trix`       100 (e3_t / e3_{t−1} − 1)                      TA-Lib ``TRIX``
+:func:`apo`        EMA(fast) − EMA(slow)                          TA-Lib ``APO`` (matype=1)
+:func:`ppo`        100 (EMA(fast) − EMA(slow)) / EMA(slow)        TA-Lib ``PPO`` (matype=1)
+:func:`kama`       EMA with weight from the efficiency ratio      TA-Lib ``KAMA``
+:func:`adx`        Wilder averages of ±DM and TR, of DX           TA-Lib ``ADX``, ``ADXR``,
+                                                                  ``PLUS_DI``, ``MINUS_DI``,
+                                                                  ``DX``
+:func:`adosc`      EMA(fast) − EMA(slow) of the A/D line          TA-Lib ``ADOSC``
+:func:`keltner`    EMA(close) ± k ATR                             ``ta`` ``KeltnerChannel``
+:func:`ewm_beta`   EW covariance / EW variance of the market      pandas ``ewm`` cov / var
 ``volatility``     σ²_t = β σ²_{t−1} + (1−β) r²_{t−1}              arch ``EWMAVariance``
 :func:`ewm_cov`    Σ_t = β Σ_{t−1} + (1−β) r_t r_tᵀ                RiskMetrics (1996)
 =================  =============================================  ==========================
@@ -42,6 +55,9 @@ One rule for every indicator:
   gives those columns. The indicator's name is not repeated in them.
 * :func:`macd` gives three fields, ``macd, signal, hist``: the columns for
   one series, ``(field, column)`` for a panel (polars: ``macd_<column>``...).
+  Likewise :func:`adx` (``adx, adxr, plus_di, minus_di, dx``) and
+  :func:`keltner` (``lower, mid, upper``). Two parameters name a result
+  ``apo_12_26``, ``ppo_12_26``, ``adosc_3_10``.
 * Arrays in, arrays out (no names).
 * :func:`log_returns` keeps the names of the prices (they are the same
   series, as returns).
@@ -55,7 +71,7 @@ deviation from zero, which daily returns never are) they warn once per call
 (a ``UserWarning``) and say how to get returns: ``log_returns(prices)``.
 
 Every smoothing runs the engine's EWMA update (:mod:`ewmakit._engine`; RSI,
-ATR and MACD through its fused kernels); an SMA seed is a start state handed
+ATR, MACD and the exponential family, DEMA to ADOSC, through its fused kernels); an SMA seed is a start state handed
 to it. Groups go through :class:`ewmakit._engine.GroupPanels`: the groups'
 rows are laid side by side as a few padded panels, the panel kernels run
 once per panel, and the results are put back on the table's rows.
@@ -72,11 +88,13 @@ from . import _engine as engine
 from ._checks import check_unit
 from ._engine import MeanState
 from ._frames import Table, is_polars, same_index
+from .backtest import backtest
 from .core import resolve_options
 from .decay import beta_from_window
 
-__all__ = ["ema", "macd", "rsi", "atr", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns",
-           "price_field"]
+__all__ = ["ema", "macd", "rsi", "atr", "dema", "tema", "t3", "trix", "apo", "ppo", "kama", "adx", "adosc",
+           "keltner", "ewm_beta", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns",
+           "price_field", "backtest"]
 
 _SEEDS = ("sma", "first")
 _MACD_FIELDS = ("macd", "signal", "hist")
@@ -741,6 +759,566 @@ def _atr(h, lo, c, n, seed, sources):
     return out
 
 
+# --------------------------------------------------------------------------- the exponential family
+
+
+def _check_vfactor(vfactor) -> float:
+    v = float(vfactor) if isinstance(vfactor, numbers.Real) and not isinstance(vfactor, bool) else np.nan
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"vfactor must be a number in [0, 1], got {vfactor!r}")
+    return v
+
+
+def _fast_slow(fast, slow) -> tuple[int, int]:
+    fast, slow = _check_window(fast, "fast"), _check_window(slow, "slow")
+    if fast >= slow:
+        raise ValueError(f"fast must be smaller than slow, got fast={fast}, slow={slow}")
+    return fast, slow
+
+
+def _one_input(x, by, columns, run, name):
+    """A single-input family member: ``run`` (a (T, N) -> (T, N) engine kernel) per group, named ``name``."""
+    t = _table(x, "x", by, columns)  # the kernels count ±inf on their way
+    v = _floats(t)
+    _checked(t, v, "x")
+    return _wrap(t, _per_group(t.keys, [v], run), name)
+
+
+@_fill_doc
+def dema(x, window=30, *, by=None, columns=None):
+    r"""Double exponential moving average (Mulloy): less lag than an EMA of the same window.
+
+    .. math::
+
+        e_1 = \text{EMA}_n(x), \quad e_2 = \text{EMA}_n(e_1), \quad \text{DEMA} = 2 e_1 - e_2
+
+    Each EMA is :func:`ema` with its SMA seed (β = 1 − 2/(n+1)): equals TA-Lib
+    ``DEMA``, NaN for the first 2(n − 1) rows.
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+        Prices; time along axis 0.
+    window : int, default 30
+    {by}
+
+    Returns
+    -------
+    Series ``dema_<n>``, DataFrame or array
+        By the module's naming rule. Equal, bit for bit, to
+        ``2 * ema(x, n) - ema(ema(x, n), n)`` whatever the missing values (a
+        missing price is a missing observation of the first EMA, whose carried
+        value the second one sees); computed in one pass.
+
+    Examples
+    --------
+    >>> dema([1.0, 2.0, 3.0, 4.0, 5.0], 2)
+    array([nan, nan,  3.,  4.,  5.])
+    """
+    n = _check_window(window)
+    return _one_input(x, by, columns, lambda a: engine.run_dema(a, n), f"dema_{n}")
+
+
+@_fill_doc
+def tema(x, window=30, *, by=None, columns=None):
+    r"""Triple exponential moving average (Mulloy).
+
+    .. math::
+
+        \text{TEMA} = 3 e_1 - 3 e_2 + e_3, \qquad e_k = \text{EMA}_n(e_{k-1}),\ e_0 = x
+
+    Each EMA SMA-seeded as :func:`ema`: equals TA-Lib ``TEMA``, NaN for the
+    first 3(n − 1) rows.
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    window : int, default 30
+    {by}
+
+    Returns
+    -------
+    Series ``tema_<n>``, DataFrame or array
+        Bit for bit the composition of :func:`ema` it describes.
+
+    Examples
+    --------
+    >>> tema([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2)
+    array([nan, nan, nan,  4.,  5.,  6.])
+    """
+    n = _check_window(window)
+    return _one_input(x, by, columns, lambda a: engine.run_tema(a, n), f"tema_{n}")
+
+
+@_fill_doc
+def t3(x, window=5, vfactor=0.7, *, by=None, columns=None):
+    r"""Tillson's T3: a generalised DEMA applied three times (six chained EMAs).
+
+    .. math::
+
+        \text{T3} = c_1 e_6 + c_2 e_5 + c_3 e_4 + c_4 e_3, \quad
+        c_1 = -v^3,\ c_2 = 3v^2 + 3v^3,\ c_3 = -6v^2 - 3v - 3v^3,\ c_4 = 1 + 3v + v^3 + 3v^2
+
+    with e_k the k-fold SMA-seeded EMA of window n and v the volume factor:
+    equals TA-Lib ``T3``, NaN for the first 6(n − 1) rows. Window 1 gives the
+    input itself (as TA-Lib).
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    window : int, default 5
+    vfactor : float in [0, 1], default 0.7
+        0 gives the triple EMA e_3, 1 the DEMA applied three times.
+    {by}
+
+    Returns
+    -------
+    Series ``t3_<n>``, DataFrame or array
+
+    Examples
+    --------
+    >>> t3(np.arange(1.0, 9.0), 2).round(6)
+    array([ nan,  nan,  nan,  nan,  nan,  nan, 6.55, 7.55])
+    """
+    n = _check_window(window)
+    v = _check_vfactor(vfactor)
+    return _one_input(x, by, columns, lambda a: engine.run_t3(a, n, v), f"t3_{n}")
+
+
+@_fill_doc
+def trix(x, window=30, *, by=None, columns=None):
+    r"""TRIX: the one-period rate of change, in percent, of the triple EMA.
+
+    .. math::
+
+        \text{TRIX}_t = 100 \left(\frac{e_{3,t}}{e_{3,t-1}} - 1\right), \qquad
+        e_3 = \text{EMA}_n(\text{EMA}_n(\text{EMA}_n(x)))
+
+    Equals TA-Lib ``TRIX``: NaN for the first 3(n − 1) + 1 rows; NaN where
+    e_{3,t−1} is 0 (TA-Lib reports 0 there).
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    window : int, default 30
+    {by}
+
+    Returns
+    -------
+    Series ``trix_<n>``, DataFrame or array
+
+    Examples
+    --------
+    >>> trix([1.0, 2.0, 4.0, 8.0, 16.0], 1)
+    array([ nan, 100., 100., 100., 100.])
+    """
+    n = _check_window(window)
+    return _one_input(x, by, columns, lambda a: engine.run_trix(a, n), f"trix_{n}")
+
+
+@_fill_doc
+def apo(x, fast=12, slow=26, *, by=None, columns=None):
+    r"""Absolute price oscillator: the difference of a fast and a slow EMA.
+
+    .. math::
+
+        \text{APO} = \text{EMA}_{fast}(x) - \text{EMA}_{slow}(x)
+
+    Each EMA SMA-seeded at its own window (:func:`ema`): equals TA-Lib
+    ``APO`` with ``matype=1`` (EMA; TA-Lib's default ``matype=0`` is an SMA),
+    NaN for the first slow − 1 rows. This is the MACD line, but with TA-Lib's
+    APO start (TA-Lib's ``MACD`` starts its fast EMA differently).
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    fast, slow : int, default 12, 26
+        ``fast < slow``.
+    {by}
+
+    Returns
+    -------
+    Series ``apo_<fast>_<slow>``, DataFrame or array
+
+    Examples
+    --------
+    >>> apo([1.0, 2.0, 3.0, 4.0], 2, 3)
+    array([nan, nan, 0.5, 0.5])
+    """
+    f, s = _fast_slow(fast, slow)
+    return _one_input(x, by, columns, lambda a: engine.run_apo(a, f, s), f"apo_{f}_{s}")
+
+
+@_fill_doc
+def ppo(x, fast=12, slow=26, *, by=None, columns=None):
+    r"""Percentage price oscillator: the APO as a percentage of the slow EMA.
+
+    .. math::
+
+        \text{PPO} = 100\, \frac{\text{EMA}_{fast}(x) - \text{EMA}_{slow}(x)}{\text{EMA}_{slow}(x)}
+
+    Equals TA-Lib ``PPO`` with ``matype=1`` (EMA): NaN for the first slow − 1
+    rows, and where the slow EMA is 0 (TA-Lib reports 0 there).
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    fast, slow : int, default 12, 26
+        ``fast < slow``.
+    {by}
+
+    Returns
+    -------
+    Series ``ppo_<fast>_<slow>``, DataFrame or array
+
+    Examples
+    --------
+    >>> ppo([1.0, 2.0, 3.0, 4.0], 2, 3).round(4)
+    array([    nan,     nan, 25.    , 16.6667])
+    """
+    f, s = _fast_slow(fast, slow)
+    return _one_input(x, by, columns, lambda a: engine.run_ppo(a, f, s), f"ppo_{f}_{s}")
+
+
+@_fill_doc
+def kama(x, window=30, *, by=None, columns=None):
+    r"""Kaufman's adaptive moving average: an EMA whose weight follows the efficiency ratio.
+
+    .. math::
+
+        ER_t = \frac{|x_t - x_{t-n}|}{\sum_{i=t-n+1}^{t} |x_i - x_{i-1}|}, \quad
+        sc_t = \left(ER_t \left(\tfrac23 - \tfrac2{31}\right) + \tfrac2{31}\right)^2, \quad
+        \text{KAMA}_t = (1 - sc_t)\,\text{KAMA}_{t-1} + sc_t\, x_t
+
+    Equals TA-Lib ``KAMA``: the first value at row n, started from x_{n−1}
+    (NaN before), ER = 1 where the sum of changes is within 1e-14 of 0 (TA-Lib's
+    zero) or not above x_t − x_{t−n}; window 1 copies the input. A missing
+    value is skipped: the KAMA is that of the observations, carried over the
+    rows they miss.
+
+    Parameters
+    ----------
+    x : array, pandas or polars Series or DataFrame
+    window : int, default 30
+    {by}
+
+    Returns
+    -------
+    Series ``kama_<n>``, DataFrame or array
+
+    Examples
+    --------
+    >>> kama([1.0, 2.0, 3.0, 4.0], 2).round(4)
+    array([   nan,    nan, 2.4444, 3.1358])
+    """
+    n = _check_window(window)
+    return _one_input(x, by, columns, lambda a: engine.run_kama(a, n), f"kama_{n}")
+
+
+_ADX_FIELDS = ("adx", "adxr", "plus_di", "minus_di", "dx")
+_KELTNER_FIELDS = ("lower", "mid", "upper")
+
+
+def _ohlc(given: dict, what: str, by):
+    """Price inputs of an OHLC indicator: ``given`` maps the fields (lower case) to the arguments, the first
+    maybe a price frame with the others None. Returns ``(table, arrays, frame)``: the table that shapes the
+    result (keys from ``by``), the (T, N) float64 arrays in the order of ``given``, and whether one flat
+    price frame came in (its one ticker gives one series)."""
+    fields = list(given)
+    first = given[fields[0]]
+    if all(given[f] is None for f in fields[1:]):
+        if not _is_frame(first):
+            raise ValueError(f"{what} needs {_names(fields)}, or one DataFrame with those columns, got only "
+                             f"{fields[0]} (a {type(first).__name__})")
+        if isinstance(first.columns, pd.MultiIndex):
+            given = dict(zip(fields, _price_fields(first, fields, what)))
+        else:
+            labels = [_flat_label(first, f, what) for f in fields]
+            if any(c is None for c in labels):
+                _price_fields(first, fields, what)  # raises, naming what is missing
+            t = _table(first, "the price frame", by, labels)
+            v = _floats(t)
+            if t.keys is not None:
+                for j, f in enumerate(fields):
+                    engine.check_finite(v[:, j], f)
+            return t, [np.ascontiguousarray(v[:, j:j + 1]) for j in range(len(fields))], True
+    missing = [f for f in fields if given[f] is None]
+    if missing:
+        raise ValueError(f"{what} needs {_names(fields)} (or one OHLC DataFrame as {fields[0]}); "
+                         f"{' and '.join(missing)} not given")
+    same_index(given)
+    t = _table(given[fields[-2] if fields[-1] == "volume" else fields[-1]], "close", by)
+    tables = [t if f == "close" else _table(given[f], f) for f in fields]
+    shapes = [a.values_2d().shape for a in tables]
+    if len(set(shapes)) > 1:
+        raise ValueError(f"{', '.join(fields)} must have one shape, got {', '.join(map(str, shapes))}")
+    arrays = [_floats(a) for a in tables]
+    if t.keys is not None:
+        for a, f in zip(tables, fields):
+            engine.check_finite(a.values, f)
+    return t, arrays, False
+
+
+def _fields_frame(t: Table, block: np.ndarray, fields, frame: bool):
+    """Several fields of one series or of a panel (see :func:`_wrap_block`); one flat price frame in: one
+    series, columns ``fields`` on its index."""
+    if not frame:
+        return _wrap_block(t, block, fields)
+    if t.kind in ("pl_series", "pl_frame"):
+        import polars as pl
+
+        return pl.DataFrame({f: block[:, i] for i, f in enumerate(fields)})
+    index = t.index if t.index is not None else pd.RangeIndex(block.shape[0])
+    return pd.DataFrame(block, index=index, columns=list(fields), copy=False)
+
+
+def adx(high, low=None, close=None, window=14, *, by=None):
+    r"""Wilder's directional movement system: ADX, ADXR, +DI, −DI and DX in one pass.
+
+    .. math::
+
+        +DM_t = \begin{cases} u_t & u_t > d_t,\ u_t > 0 \\ 0 & \text{else}\end{cases},\quad
+        -DM_t = \begin{cases} d_t & d_t > u_t,\ d_t > 0 \\ 0 & \text{else}\end{cases},\quad
+        u_t = H_t - H_{t-1},\ d_t = L_{t-1} - L_t
+
+        \pm DI = 100\,\frac{\overline{\pm DM}}{\overline{TR}}, \quad
+        DX = 100\,\frac{|{+DI} - {-DI}|}{{+DI} + {-DI}}, \quad
+        ADX = \overline{DX}, \quad ADXR_t = \tfrac12 (ADX_t + ADX_{t-n+1})
+
+    where a bar means Wilder's average (β = 1 − 1/n) and TR the true range
+    (:func:`atr`). Equals TA-Lib ``ADX``, ``ADXR``, ``PLUS_DI``,
+    ``MINUS_DI`` and ``DX``, with TA-Lib's start: +DM, −DM and TR averaged
+    from the sums of their first n − 1 values (TA-Lib keeps Wilder's sums
+    S ← S − S/n + x, n times these averages), so the DIs and DX start at row
+    n, the ADX (seeded with the mean of the first n DX) at row 2n − 1 and
+    ADXR at row 3n − 2. A DI is 0 where the true range's average is 0 and DX
+    is 0 where both DIs are; once seeded the ADX leaves such rows out (all as
+    TA-Lib). A bar with a missing high, low or close is missing: the movement
+    needs it and the bar before; the averages follow pandas' rules
+    (:func:`ema`).
+
+    Parameters
+    ----------
+    high, low, close : array, pandas or polars Series or DataFrame
+        Aligned prices; or one price frame as ``high`` (High, Low and Close
+        columns in any case; a yfinance multi-ticker frame gives one column
+        per ticker), as :func:`atr` takes them.
+    window : int, default 14
+        n >= 2.
+    by : label, list of labels, or array, optional
+        Group keys of a long table (key column name(s) of the price frame, or
+        one key per row); each group from its own rows, aligned with the input.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``adx, adxr, plus_di, minus_di, dx`` for one ticker;
+        ``(field, ticker)`` for several (polars: ``adx_<ticker>``...); for
+        arrays a DataFrame on a RangeIndex.
+
+    Examples
+    --------
+    >>> h = [10.0, 11.0, 12.0, 11.5, 13.0, 12.0, 14.0, 13.0]
+    >>> lo = [9.0, 10.0, 10.5, 10.0, 11.5, 11.0, 12.5, 12.0]
+    >>> c = [9.5, 10.5, 11.5, 11.0, 12.5, 11.5, 13.5, 12.5]
+    >>> adx(h, lo, c, 2).round(2)
+         adx   adxr  plus_di  minus_di      dx
+    0    NaN    NaN      NaN       NaN     NaN
+    1    NaN    NaN      NaN       NaN     NaN
+    2    NaN    NaN    66.67      0.00  100.00
+    3  60.00    NaN    28.57     19.05   20.00
+    4  68.24  64.12    56.60      7.55   76.47
+    5  44.12  56.18    29.70     19.80   20.00
+    6  60.82  52.47    60.54      7.66   77.53
+    7  45.70  53.26    34.88     18.54   30.58
+    """
+    if _is_frame(high) and isinstance(low, numbers.Number) and not isinstance(low, bool) and close is None:
+        if window != 14:
+            raise ValueError(f"adx(frame, {low!r}, window={window!r}) gives the window twice; give it once")
+        low, window = None, low
+    n = _check_window(window)
+    if n < 2:
+        raise ValueError(f"window must be an integer >= 2 (TA-Lib's ADX), got {window!r}")
+    t, (h, lo, c), frame = _ohlc({"high": high, "low": low, "close": close}, "adx", by)
+    block = _per_group(t.keys, [h, lo, c], lambda h, lo, c: engine.run_adx(h, lo, c, n), fields=5)
+    return _fields_frame(t, block, _ADX_FIELDS, frame)
+
+
+def adosc(high, low=None, close=None, volume=None, fast=3, slow=10, *, by=None):
+    r"""Chaikin's accumulation/distribution oscillator: a fast minus a slow EMA of the A/D line.
+
+    .. math::
+
+        AD_t = AD_{t-1} + \frac{(C_t - L_t) - (H_t - C_t)}{H_t - L_t} V_t, \qquad
+        \text{ADOSC} = \text{EMA}_{fast}(AD) - \text{EMA}_{slow}(AD)
+
+    (no flow where H = L). Equals TA-Lib ``ADOSC``: both EMAs start at the
+    first A/D value (not an SMA), NaN for the first max(fast, slow) − 1 rows.
+    A row with a missing price or volume is a missing A/D value (the EMAs
+    follow pandas' rules, as :func:`ema`), so this is bit for bit
+    ``ema(ad, fast, seed="first") - ema(ad, slow, seed="first")`` with NaN
+    until the line has max(fast, slow) values.
+
+    Parameters
+    ----------
+    high, low, close, volume : array, pandas or polars Series or DataFrame
+        Aligned; or one price frame as ``high`` (High, Low, Close and Volume
+        columns in any case, or a yfinance multi-ticker frame).
+    fast, slow : int, default 3, 10
+        Any two windows (TA-Lib's ADOSC is always EMA(fast) − EMA(slow)).
+    by : label, list of labels, or array, optional
+        Group keys of a long table (see :func:`adx`).
+
+    Returns
+    -------
+    Series ``adosc_<fast>_<slow>``, DataFrame or array
+
+    Examples
+    --------
+    >>> h, lo, c = [2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0], [2.0, 2.5, 3.0, 5.0]
+    >>> adosc(h, lo, c, [100.0, 100.0, 100.0, 100.0], 2, 3).round(2)
+    array([  nan,   nan, -16.67,   2.78])
+    """
+    f, s = _check_window(fast, "fast"), _check_window(slow, "slow")
+    t, arrays, frame = _ohlc({"high": high, "low": low, "close": close, "volume": volume}, "adosc", by)
+    out = _per_group(t.keys, arrays, lambda h, lo, c, v: engine.run_adosc(h, lo, c, v, f, s))
+    name = f"adosc_{f}_{s}"
+    return _named(t, out[:, 0], name) if frame else _wrap(t, out, name)
+
+
+def keltner(high, low=None, close=None, window=20, atr_window=10, k=2.0, *, by=None):
+    r"""Keltner channel: an EMA of the close with bands k average true ranges away.
+
+    .. math::
+
+        \text{mid} = \text{EMA}_{window}(C), \qquad
+        \text{upper}, \text{lower} = \text{mid} \pm k\, \text{ATR}_{atr\_window}
+
+    The modern channel (Linda Raschke's), as the ``ta`` library's
+    ``KeltnerChannel(window=20, window_atr=10, multiplier=2,
+    original_version=False)`` builds it, with TA-Lib's ``EMA`` and ``ATR``
+    (:func:`ema` and :func:`atr` with their SMA seeds): mid is NaN for the
+    first window − 1 rows, the bands also for the first atr_window. (pandas-ta's
+    ``kc`` instead uses an EMA of the true range over ``window``.)
+
+    Parameters
+    ----------
+    high, low, close : array, pandas or polars Series or DataFrame
+        Aligned prices, or one price frame as ``high`` (see :func:`atr`).
+    window : int, default 20
+        The EMA's window.
+    atr_window : int, default 10
+        The ATR's window.
+    k : float, default 2.0
+        Width of the bands in ATRs (>= 0).
+    by : label, list of labels, or array, optional
+        Group keys of a long table (see :func:`adx`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``lower, mid, upper`` for one ticker, ``(band, ticker)`` for
+        several (polars: ``lower_<ticker>``...).
+
+    Examples
+    --------
+    >>> h, lo, c = [2.0, 3.0, 4.0, 3.5], [1.0, 2.0, 2.5, 2.0], [1.5, 2.5, 3.5, 3.0]
+    >>> keltner(h, lo, c, window=2, atr_window=2, k=1.0)
+       lower  mid  upper
+    0    NaN  NaN    NaN
+    1    NaN  2.0    NaN
+    2    1.5  3.0    4.5
+    3    1.5  3.0    4.5
+    """
+    n, na = _check_window(window), _check_window(atr_window, "atr_window")
+    width_k = float(k) if isinstance(k, numbers.Real) and not isinstance(k, bool) else np.nan
+    if not 0.0 <= width_k < np.inf:
+        raise ValueError(f"k must be a finite number >= 0, got {k!r}")
+    t, (h, lo, c), frame = _ohlc({"high": high, "low": low, "close": close}, "keltner", by)
+
+    def bands(h, lo, c):
+        mid = _smooth(c, beta_from_window(n), n, "sma")
+        width = width_k * _atr(h, lo, c, na, "sma", zip((h, lo, c), ("high", "low", "close")))
+        return np.concatenate([mid - width, mid, mid + width], axis=1)
+
+    block = _per_group(t.keys, [h, lo, c], bands, fields=3)
+    return _fields_frame(t, block, _KELTNER_FIELDS, frame)
+
+
+def ewm_beta(returns, market_returns, beta=0.94, *, bias_correction=False, ignore_na=False, min_periods=0,
+             bias=False, by=None, columns=None):
+    r"""RiskMetrics beta of assets to a market: the EW covariance over the EW variance of the market.
+
+    .. math::
+
+        \beta_t = \frac{\operatorname{Cov}^{EW}_t(r, m)}{\operatorname{Var}^{EW}_t(m)}
+
+    with the weights of :func:`ewmakit.ewmcov` and :func:`ewmakit.ewmvar`
+    (β = 0.94 by default, RiskMetrics' daily decay). Equals pandas
+    ``r.ewm(alpha=1 - beta, adjust=bias_correction, ignore_na=ignore_na,
+    min_periods=min_periods).cov(m, bias=bias) / m.ewm(...).var(bias=bias)``:
+    the covariance over the rows where both are observed, the variance over
+    the market's.
+
+    Parameters
+    ----------
+    returns : array, pandas or polars Series or DataFrame
+        The assets' returns (a DataFrame: one beta per column).
+    market_returns : array, pandas or polars Series
+        The market's returns on the same rows (one series, used for every
+        column), or an array/DataFrame of the same shape as ``returns``.
+    beta : float in [0, 1), default 0.94
+        The decay (weight of the past).
+    bias_correction, ignore_na, min_periods, bias
+        As in :func:`ewmakit.ewmcov` (pandas' ``adjust``, ``ignore_na``,
+        ``min_periods``, ``bias``).
+    by : label, list of labels, or array, optional
+        Group keys of a long table (``market_returns`` then gives one market
+        return per row); each group's beta from its own rows.
+    columns : label or list of labels, optional
+        The value columns of a DataFrame of returns.
+
+    Returns
+    -------
+    Series ``ewm_beta_<beta>``, DataFrame or array
+        NaN until both moments are defined (the first row's variance is 0
+        unbiased-undefined, so NaN).
+
+    Examples
+    --------
+    >>> m = [0.01, -0.02, 0.015, 0.0, -0.01]
+    >>> r = [0.02, -0.04, 0.03, 0.0, -0.02]
+    >>> ewm_beta(r, m).round(6)
+    array([nan,  2.,  2.,  2.,  2.])
+    """
+    from .core import ewmcov, ewmvar
+
+    b = check_unit("beta", beta)
+    t = _table(returns, "returns", by, columns)
+    r = _floats(t)
+    engine.check_finite(t.values, "returns")
+    if t.kind in ("frame", "pl_frame") and t.keys is None:
+        same_index({"returns": returns, "market_returns": market_returns})
+    tm = _table(market_returns, "market_returns")
+    m = _floats(tm)
+    if m.shape[0] != r.shape[0]:
+        raise ValueError(f"market_returns must have one value per row of returns ({r.shape[0]}), "
+                         f"got {m.shape[0]}")
+    if m.shape[1] == 1:
+        m = np.repeat(m, r.shape[1], axis=1)
+    elif m.shape != r.shape:
+        raise ValueError(f"market_returns must be one series or have the shape of returns {r.shape}, "
+                         f"got {m.shape}")
+    engine.check_finite(m, "market_returns")
+    opts = dict(bias_correction=bias_correction, ignore_na=ignore_na, min_periods=min_periods, bias=bias)
+
+    def ratio(r, m):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(ewmcov(r, m, b, **opts)) / np.asarray(ewmvar(m, b, **opts))
+
+    return _wrap(t, _per_group(t.keys, [r, np.ascontiguousarray(m)], ratio), f"ewm_beta_{b:g}")
+
+
 # --------------------------------------------------------------------------- returns and RiskMetrics
 
 
@@ -1101,6 +1679,10 @@ def crossover(fast, slow, *, by=None, columns=None):
     where t' is the last earlier row with s ≠ 0. A touch (equality) keeps
     the previous sign, so touching and turning back is no cross, and NaN rows
     are 0 without losing the side the series were on before them.
+
+    These are *events* (the day of each cross), not positions: the signal of
+    a crossover strategy for :func:`backtest` is the position held between
+    the crosses, ``(fast > slow).astype(int)`` (long while fast is above).
 
     Parameters
     ----------
