@@ -223,6 +223,7 @@ class Table:
         self.index = x.index if self.kind in ("series", "frame") else None
         self.series_name = getattr(x, "name", None) if self.kind in ("series", "pl_series") else None
         self.columns = None
+        self.single = False  # columns= named one column (not a list): the result is a Series
         self.key_columns: list = []
         self.times_column = None
         if columns is not None and self.kind not in ("frame", "pl_frame"):
@@ -299,6 +300,8 @@ class Table:
             if clash:
                 raise ValueError(f"{clash!r} cannot be both value columns and keys or times")
             self.columns = chosen
+            # one label (not a list) picks one column, as df["close"] does: the result is then a Series
+            self.single = len(chosen) == 1 and not isinstance(columns, (list, tuple, pd.Index))
             return self._floats(x, chosen, strict=True)
         candidates = [c for c in labels if _key(c) not in skip]
         if self.kind == "pl_frame":
@@ -406,13 +409,16 @@ class Table:
             return pd.Series(result.reshape(-1), index=self.index, name=self.series_name, copy=False)
         if self.kind == "frame":
             cols = self.columns
+            if self.single:
+                return pd.Series(result.reshape(-1), index=self.index, name=cols[0], copy=False)
             index_cols = self.obj.columns[[self.obj.columns.get_loc(c) for c in cols]] if cols else \
                 self.obj.columns[:0]
             return pd.DataFrame(result, index=self.index, columns=index_cols, copy=False)
         import polars as pl
 
-        if self.kind == "pl_series":
-            return pl.Series(self.series_name or "", result.reshape(-1))
+        if self.kind == "pl_series" or self.single:
+            name = self.series_name if self.kind == "pl_series" else str(self.columns[0])
+            return pl.Series(name or "", result.reshape(-1))
         return pl.DataFrame({str(c): result[:, j] for j, c in enumerate(self.columns)})
 
 

@@ -95,6 +95,63 @@ class _Base:
 
         return finance.rsi(self._obj, window, seed=seed, by=by, columns=columns)
 
+    def dema(self, window=30, *, by=None, columns=None):
+        """Double EMA 2·e1 − e2, TA-Lib ``DEMA`` (see :func:`ewmakit.finance.dema`).
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]).ewmakit.dema(2).tolist()
+        [nan, nan, 3.0, 4.0, 5.0]
+        """
+        from . import finance
+
+        return finance.dema(self._obj, window, by=by, columns=columns)
+
+    def tema(self, window=30, *, by=None, columns=None):
+        """Triple EMA 3·e1 − 3·e2 + e3, TA-Lib ``TEMA`` (see :func:`ewmakit.finance.tema`)."""
+        from . import finance
+
+        return finance.tema(self._obj, window, by=by, columns=columns)
+
+    def t3(self, window=5, vfactor=0.7, *, by=None, columns=None):
+        """Tillson's T3, TA-Lib ``T3`` (see :func:`ewmakit.finance.t3`)."""
+        from . import finance
+
+        return finance.t3(self._obj, window, vfactor, by=by, columns=columns)
+
+    def trix(self, window=30, *, by=None, columns=None):
+        """TRIX, the rate of change of the triple EMA in percent, TA-Lib ``TRIX`` (see :func:`ewmakit.finance.trix`)."""
+        from . import finance
+
+        return finance.trix(self._obj, window, by=by, columns=columns)
+
+    def apo(self, fast=12, slow=26, *, by=None, columns=None):
+        """EMA(fast) − EMA(slow), TA-Lib ``APO`` with the EMA type (see :func:`ewmakit.finance.apo`)."""
+        from . import finance
+
+        return finance.apo(self._obj, fast, slow, by=by, columns=columns)
+
+    def ppo(self, fast=12, slow=26, *, by=None, columns=None):
+        """The APO in percent of the slow EMA, TA-Lib ``PPO`` with the EMA type (see :func:`ewmakit.finance.ppo`)."""
+        from . import finance
+
+        return finance.ppo(self._obj, fast, slow, by=by, columns=columns)
+
+    def kama(self, window=30, *, by=None, columns=None):
+        """Kaufman's adaptive moving average, TA-Lib ``KAMA`` (see :func:`ewmakit.finance.kama`)."""
+        from . import finance
+
+        return finance.kama(self._obj, window, by=by, columns=columns)
+
+    def ewm_beta(self, market_returns, beta=0.94, *, bias_correction=False, ignore_na=False, min_periods=0,
+                 bias=False, by=None, columns=None):
+        """RiskMetrics beta of these returns to ``market_returns`` (see :func:`ewmakit.finance.ewm_beta`)."""
+        from . import finance
+
+        return finance.ewm_beta(self._obj, market_returns, beta, bias_correction=bias_correction,
+                                ignore_na=ignore_na, min_periods=min_periods, bias=bias, by=by, columns=columns)
+
     def volatility(self, beta=0.94, *, annualize=None, by=None, columns=None):
         """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`; warns on prices)."""
         from . import finance
@@ -182,8 +239,11 @@ class SeriesAccessor(_Base):
         return pd.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std}, index=self._obj.index)
 
     def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, ax=None,
-             title=None, ylabel=None, init="first", bias_correction=False):
+             title=None, ylabel=None, init="first", bias_correction=False, start=None, end=None):
         """The Series as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
+
+        ``start``/``end`` choose the dates shown (default: all, but only the last 2 years of a daily
+        series longer than 3 years).
 
         Any one decay spec, one value or a sequence: ``betas=(0.5, 0.9)``,
         ``window=20``, ``span=(10, 50)``, ``halflife=5``, ``alpha=0.1``,
@@ -205,7 +265,7 @@ class SeriesAccessor(_Base):
 
         return plot.smoothing(self._obj, betas, beta=beta, alpha=alpha, window=window, span=span,
                               halflife=halflife, com=com, ax=ax, title=title, ylabel=ylabel, init=init,
-                              bias_correction=bias_correction)
+                              bias_correction=bias_correction, start=start, end=end)
 
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
@@ -272,6 +332,13 @@ def _mean_std(t: Table, kw: dict, bias) -> tuple[np.ndarray, np.ndarray]:
 def _zscore(values, mean, std):
     with np.errstate(divide="ignore", invalid="ignore"):
         return (values - mean) / std
+
+
+def _one_label(frame: pd.DataFrame, columns):
+    """``columns=`` named one column (a label, not a list): its Series, as ``df["close"]`` gives."""
+    if columns is None or isinstance(columns, (list, tuple, pd.Index, np.ndarray)) or frame.shape[1] != 1:
+        return frame
+    return frame.iloc[:, 0]
 
 
 class DataFrameAccessor(_Base):
@@ -355,7 +422,8 @@ class DataFrameAccessor(_Base):
             return t.wrap(core.run_table(stat, t, None, kw, bias=bias))
         func = {"mean": core.ewma, "var": core.ewmvar, "std": core.ewmstd}[stat]
         extra = {} if stat == "mean" else {"bias": bias}
-        return self._apply_many(lambda a: (func(a, axis=0, **kw, **extra),), numeric_only, columns)[0]
+        return _one_label(self._apply_many(lambda a: (func(a, axis=0, **kw, **extra),), numeric_only, columns)[0],
+                          columns)
 
     def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
                bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, by=None,
@@ -376,7 +444,7 @@ class DataFrameAccessor(_Base):
         1  1.50  3.00
         2  2.25  1.50
         >>> long = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
-        >>> long.assign(ema=long.ewmakit.smooth(0.5, by="ticker", columns="close")["close"])
+        >>> long.assign(ema=long.ewmakit.smooth(0.5, by="ticker", columns="close"))
           ticker  close   ema
         0      A    1.0   1.0
         1      B   10.0  10.0
@@ -411,7 +479,7 @@ class DataFrameAccessor(_Base):
         def z(a):
             return (_zscore(a, core.ewma(a, **kw), core.ewmstd(a, bias=bias, **kw)),)
 
-        return self._apply_many(z, numeric_only, columns)[0]
+        return _one_label(self._apply_many(z, numeric_only, columns)[0], columns)
 
     def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
@@ -437,13 +505,17 @@ class DataFrameAccessor(_Base):
                 std = core.ewmstd(a, bias=bias, **kw)
                 return mid - k * std, mid, mid + k * std
 
-            frames = self._apply_many(bands, numeric_only, columns)
-        return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1,
-                         names=["band"] + list(self._obj.columns.names))
+            frames = [_one_label(f, columns) for f in self._apply_many(bands, numeric_only, columns)]
+        names = ["band"] if isinstance(frames[0], pd.Series) else ["band"] + list(self._obj.columns.names)
+        return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1, names=names)
 
     def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
-             column=None, ax=None, title=None, ylabel=None, init="first", bias_correction=False):
+             column=None, ax=None, title=None, ylabel=None, init="first", bias_correction=False, start=None,
+             end=None):
         """One column as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
+
+        ``start``/``end`` choose the dates shown (default: all, but only the last 2 years of a daily
+        series longer than 3 years).
 
         ``column`` defaults to ``Close`` (a price frame, whatever its case),
         else the only numeric column. Any one decay spec, one value or a
@@ -457,7 +529,7 @@ class DataFrameAccessor(_Base):
         >>> from ewmakit import data
         >>> ax = data.sample("sp500").loc["2008"].ewmakit.plot(betas=0.9)
         >>> [line.get_label() for line in ax.lines]
-        ['β=0.9 (≈19-day)']
+        ['β=0.9 (≈10 days, span 19)']
         >>> ax = data.sample("sp500").loc["2008"].ewmakit.plot(window=(10, 50))
         >>> [line.get_label() for line in ax.lines]
         ['window=10', 'window=50']
@@ -466,7 +538,7 @@ class DataFrameAccessor(_Base):
 
         return plot.smoothing(self._obj, betas, beta=beta, alpha=alpha, window=window, span=span,
                               halflife=halflife, com=com, column=column, ax=ax, title=title, ylabel=ylabel,
-                              init=init, bias_correction=bias_correction)
+                              init=init, bias_correction=bias_correction, start=start, end=end)
 
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)
@@ -493,6 +565,34 @@ class DataFrameAccessor(_Base):
         from . import finance
 
         return finance.atr(self._obj, window=window, seed=seed, by=by)
+
+    def adx(self, window=14, *, by=None):
+        """ADX, ADXR, +DI, −DI and DX from the High, Low and Close columns (see :func:`ewmakit.finance.adx`).
+
+        Examples
+        --------
+        >>> import pandas as pd, ewmakit
+        >>> ohlc = pd.DataFrame({"High": [10.0, 11.0, 12.0, 11.5, 13.0], "Low": [9.0, 10.0, 10.5, 10.0, 11.5],
+        ...                      "Close": [9.5, 10.5, 11.5, 11.0, 12.5]})
+        >>> ohlc.ewmakit.adx(2)["adx"].round(2).tolist()
+        [nan, nan, nan, 60.0, 68.24]
+        """
+        from . import finance
+
+        return finance.adx(self._obj, window=window, by=by)
+
+    def adosc(self, fast=3, slow=10, *, by=None):
+        """Chaikin's A/D oscillator from the High, Low, Close and Volume columns (see
+        :func:`ewmakit.finance.adosc`)."""
+        from . import finance
+
+        return finance.adosc(self._obj, fast=fast, slow=slow, by=by)
+
+    def keltner(self, window=20, atr_window=10, k=2.0, *, by=None):
+        """Keltner channel EMA ± k·ATR from the High, Low and Close columns (see :func:`ewmakit.finance.keltner`)."""
+        from . import finance
+
+        return finance.keltner(self._obj, window=window, atr_window=atr_window, k=k, by=by)
 
     def cov(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
         """RiskMetrics covariance matrices of these returns (see :func:`ewmakit.finance.ewm_cov`)."""

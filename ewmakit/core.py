@@ -263,7 +263,9 @@ _DECAY_DOC = """beta : float, optional
     columns : label or list of labels, optional
         The value columns of a DataFrame. Default: every column holding
         numbers that is neither a key nor the times; a column holding text is
-        a TypeError naming it."""
+        a TypeError naming it. One label (``columns="close"``) gives a Series
+        named after it, ready to assign as a column; a list gives a
+        DataFrame, as ``df["close"]`` and ``df[["close"]]`` do."""
 
 
 def _fill_doc(func):

@@ -32,7 +32,7 @@ take polars objects too (``by=`` and ``times=`` as column names).
 >>> df = pl.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
 >>> df.ewmakit.smooth(0.5, by="ticker")["close"].to_list()
 [1.0, 10.0, 2.0, 20.0]
->>> df.with_columns(ema=df.ewmakit.smooth(window=3, by="ticker", columns="close")["close"])["ema"].to_list()
+>>> df.with_columns(ema=df.ewmakit.smooth(window=3, by="ticker", columns="close"))["ema"].to_list()
 [1.0, 10.0, 2.0, 20.0]
 >>> ewmakit.ewmstd(df, 0.5, by="ticker", bias=True)["close"].to_list()
 [0.0, 0.0, 1.0, 10.0]

@@ -313,10 +313,15 @@ ACCESSOR = {"smooth": "mean", "var": "var", "std": "std"}
                                                 (dict(beta=0.9), dict(alpha=0.1))], ids=["window", "span", "beta"])
 @pytest.mark.parametrize("bc", [False, True])
 def test_accessor_by_equals_pandas_groupby_ewm(method, decay, pandas_decay, bc):
-    """``df.ewmakit.smooth(window=20, by="ticker", columns="close")`` and var/std/zscore/bands: pandas' numbers."""
+    """``df.ewmakit.smooth(window=20, by="ticker", columns=["close"])`` and var/std/zscore/bands: pandas' numbers."""
     df = long_table(24, 500, keys="str").rename(columns={"k": "ticker", "x": "close"})
     kw = dict(decay, bias_correction=bc, ignore_na=True, min_periods=1)
-    got = getattr(df.ewmakit, method)(**kw, by="ticker", columns="close")
+    got = getattr(df.ewmakit, method)(**kw, by="ticker", columns=["close"])
+    one = getattr(df.ewmakit, method)(**kw, by="ticker", columns="close")  # one label: a Series (bands: a frame)
+    if method == "bands":
+        pd.testing.assert_frame_equal(one, got.droplevel(1, axis=1))
+    else:
+        pd.testing.assert_series_equal(one, got["close"])
     ewm_kw = dict(pandas_decay, adjust=bc, ignore_na=True, min_periods=1)
     mean = pandas_unary(df, "ticker", ["close"], "mean", ewm_kw)
     std = pandas_unary(df, "ticker", ["close"], "std", ewm_kw)
@@ -334,7 +339,7 @@ def test_accessor_by_equals_pandas_groupby_ewm(method, decay, pandas_decay, bc):
     if method == "smooth":
         with pytest.raises(TypeError, match="'t'"):
             df.ewmakit.smooth(**kw, by="ticker")
-        every = df.drop(columns="t").ewmakit.smooth(**kw, by="ticker")
+        every = df.drop(columns=["t"]).ewmakit.smooth(**kw, by="ticker")
         assert list(every.columns) == ["close", "y"]
         np.testing.assert_array_equal(every["close"].to_numpy(), got["close"].to_numpy())
 
@@ -358,11 +363,11 @@ def test_series_accessor_by_equals_pandas(method):
 
 def test_only_some_value_columns_and_default_columns():
     """columns= picks the value columns; the default is every numeric column that is no key nor the times."""
-    df = long_table(10, 300, keys="two").drop(columns="t")
+    df = long_table(10, 300, keys="two").drop(columns=["t"])
     df["z"] = np.arange(len(df), dtype=np.int64)  # an int column is a value column too
     default = ewmakit.ewma(df, 0.8, by=["k", "k2"])
     assert list(default.columns) == ["x", "y", "z"]
-    one = ewmakit.ewma(df, 0.8, by=["k", "k2"], columns="y")
+    one = ewmakit.ewma(df, 0.8, by=["k", "k2"], columns=["y"])
     assert list(one.columns) == ["y"]
     pd.testing.assert_series_equal(one["y"], default["y"], check_exact=True)
     with_times = ewmakit.ewma(long_table(10, 300), halflife="6h", times="t", by="k", bias_correction=True)
@@ -397,7 +402,7 @@ def with_start_rows(df: pd.DataFrame, key, col: str, init: float) -> tuple[pd.Da
 @pytest.mark.parametrize("mp", [0, 2])
 def test_init_values_equal_pandas_with_a_start_row(init, ina, mp):
     df = long_table(11, 400, keys="object")
-    got = ewmakit.ewma(df, 0.9, init=init, ignore_na=ina, min_periods=mp, by="k", columns="x")["x"]
+    got = ewmakit.ewma(df, 0.9, init=init, ignore_na=ina, min_periods=mp, by="k", columns="x")  # one label: a Series
     value = 0.0 if init == "zero" else init
     both, originals = with_start_rows(df, "k", "x", value)
     # the start row is no observation of ours: pandas counts it, so one more period
@@ -612,6 +617,14 @@ def test_random_keys_equal_pandas(n, seed, ina, bc, mp, decay, name, key_dtype):
         assert np.isnan(np.asarray(got, dtype=np.float64)).all()
         return
     expected = pandas_reference(name, df, "k", theirs, bc, ina, mp, columns=("x",))
+    got = np.asarray(got, dtype=np.float64).reshape(np.shape(expected))
+    expected = np.asarray(expected, dtype=np.float64)
+    if name in ("ewmvar", "ewmstd", "ewmcov") and not ina:
+        # one (paired) observation followed by a gap: the unbiased denominator (sum w)^2 - sum w^2 is rounding
+        # noise in pandas' recurrence (and ours), so pandas gives NaN or 0 there by the sign of that noise
+        noise = np.isnan(got) != np.isnan(expected)
+        assert (np.nan_to_num(got[noise]) == 0).all() and (np.nan_to_num(expected[noise]) == 0).all(), f"{name} {kw}"
+        got, expected = np.where(noise, np.nan, got), np.where(noise, np.nan, expected)
     assert_close(got, expected, REFERENCES[name][2], msg=f"{name} {kw}")
 
 
@@ -636,7 +649,7 @@ def test_random_times_per_group_equal_each_group_alone(steps, seed):
 
 def test_polars_frame_with_by_equals_pandas():
     pl = pytest.importorskip("polars")
-    df = long_table(19, 300, keys="object").drop(columns="t").reset_index(drop=True)
+    df = long_table(19, 300, keys="object").drop(columns=["t"]).reset_index(drop=True)
     got = ewmakit.ewmvar(pl.from_pandas(df), 0.8, by="k", columns=["x", "y"])
     assert isinstance(got, pl.DataFrame) and got.columns == ["x", "y"]
     expected = ewmakit.ewmvar(df, 0.8, by="k", columns=["x", "y"])
@@ -686,8 +699,8 @@ def test_dask_by_categorical_keys_equals_in_memory():
 
     import ewmakit.dask as ekd
 
-    df = long_table(21, 500, keys="category").drop(columns="t").reset_index(drop=True)
-    in_memory = ewmakit.ewma(df, 0.85, by="k", columns="x")
+    df = long_table(21, 500, keys="category").drop(columns=["t"]).reset_index(drop=True)
+    in_memory = ewmakit.ewma(df, 0.85, by="k", columns=["x"])
     with dask.config.set(scheduler="sync"):
         got = ekd.ewma(dd.from_pandas(df, npartitions=4), 0.85, by="k", columns="x").compute()
     np.testing.assert_array_equal(got.to_numpy(), in_memory["x"].to_numpy())
@@ -708,7 +721,7 @@ def test_times_decreasing_within_a_group_names_the_group_and_rows():
         ewmakit.ewmcorr(df["x"], df["x"], halflife="1D", times=df["t"], by=df["k"])
     with pytest.raises(ValueError, match=r"group \('b', 'z'\).*row 3 comes before row 1"):
         ewmakit.ewma(df.assign(k2="z"), halflife="1D", times="t", by=["k", "k2"], bias_correction=True,
-                     columns="x")
+                     columns=["x"])
 
 
 def test_times_error_shows_a_numeric_key_as_the_user_wrote_it():
@@ -721,7 +734,7 @@ def test_times_error_shows_a_numeric_key_as_the_user_wrote_it():
         ewmakit.ewma(df, halflife=1.0, times="t", by=["k", "k2"])
     with pytest.raises(ValueError, match=r"\(group 1\.0\)"):
         ewmakit.ewma(df.assign(t=pd.to_datetime(["2024-01-01", None, "2024-01-02"])), halflife="1D", times="t",
-                     by="k2", columns="x")
+                     by="k2", columns=["x"])
 
 
 def test_times_decreasing_in_a_missing_key_row_is_not_an_error():
@@ -833,7 +846,7 @@ def stacked_panel(shuffle: str) -> pd.DataFrame:
 @pytest.mark.parametrize("bc", [False, True])
 def test_real_panel_shuffled_rows_equal_pandas(name, bc):
     long = stacked_panel("rows")
-    got = REFERENCES[name][0](long, span=20, bias_correction=bc, by="ticker", columns="Close")
+    got = REFERENCES[name][0](long, span=20, bias_correction=bc, by="ticker", columns=["Close"])
     expected = pandas_unary(long, "ticker", ["Close"], REFERENCES[name][1], dict(span=20, adjust=bc))
     tol = REFERENCES[name][2] if name == "ewma" else dict(rtol=1e-8, atol=1e-10)
     assert_close(got, expected, tol)
@@ -845,9 +858,9 @@ def test_real_panel_by_date_times_and_wide_equal_pandas():
     expected = pandas_unary(long, "ticker", ["Close"], "mean", dict(halflife="10D"), times=long["Date"])
     assert_close(got, expected, dict(rtol=1e-12, atol=1e-10))
     # per ticker, the long result is the wide panel's column (the same data in time order): the same bits
-    wide = long.pivot(index="Date", columns="ticker", values="Close")
+    wide = long.pivot(index="Date", columns=["ticker"], values="Close")
     smoothed = ewmakit.ewma(wide, span=20)
-    by = ewmakit.ewma(long, span=20, by="ticker", columns="Close")["Close"]
+    by = ewmakit.ewma(long, span=20, by="ticker", columns="Close")
     for ticker in wide.columns:
         rows = long["ticker"].to_numpy() == ticker
         np.testing.assert_array_equal(by.to_numpy()[rows], smoothed[ticker].to_numpy())
@@ -857,7 +870,7 @@ def test_real_panel_shuffled_with_times_is_an_error():
     long = stacked_panel("rows")
     with pytest.raises(ValueError, match=r"within each group, but in group '(SPY|QQQ|GLD|TLT|IWM)' row \d+ comes "
                                          r"before row \d+"):
-        ewmakit.ewma(long, halflife="10D", times="Date", by="ticker", columns="Close", bias_correction=True)
+        ewmakit.ewma(long, halflife="10D", times="Date", by="ticker", columns=["Close"], bias_correction=True)
 
 
 def test_real_panel_cov_corr_with_volume_equal_pandas():
@@ -867,3 +880,22 @@ def test_real_panel_cov_corr_with_volume_equal_pandas():
         got = REFERENCES[name][0](long["x"], long["y"], span=30, by=long["ticker"])
         expected = pandas_pairwise(long, "ticker", REFERENCES[name][1], dict(span=30, adjust=False))
         assert_close(got, expected, dict(rtol=1e-7, atol=1e-10), msg=name)
+
+
+def test_one_label_in_columns_gives_a_series_a_list_a_frame():
+    """``columns="x"`` picks one column as ``df["x"]`` does (a Series named x, ready to assign); ``["x"]`` a frame."""
+    df = long_table(6, 120)
+    ref = df.groupby("k")["x"].transform(lambda s: s.ewm(alpha=0.3, adjust=False).mean())
+    for got in (ewmakit.ewma(df, 0.7, by="k", columns="x"), df.ewmakit.smooth(0.7, by="k", columns="x")):
+        assert type(got) is pd.Series and got.name == "x" and got.index.equals(df.index)
+        np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-13)
+    frame = ewmakit.ewma(df, 0.7, by="k", columns=["x"])
+    assert type(frame) is pd.DataFrame and list(frame.columns) == ["x"]
+    np.testing.assert_array_equal(frame["x"].to_numpy(), ewmakit.ewma(df, 0.7, by="k", columns="x").to_numpy())
+    # without by= too, through the accessor (the wide path)
+    plain = df.ewmakit.smooth(0.7, columns="x")
+    assert type(plain) is pd.Series
+    np.testing.assert_allclose(plain.to_numpy(), df["x"].ewm(alpha=0.3, adjust=False).mean().to_numpy(), rtol=1e-13)
+    bands = df.ewmakit.bands(0.7, by="k", columns="x")
+    assert list(bands.columns) == ["lower", "mid", "upper"]
+    np.testing.assert_allclose(bands["mid"].to_numpy(), ref.to_numpy(), rtol=1e-13)

@@ -264,9 +264,9 @@ def test_kernel_reads_polars_buffer_without_a_copy(name, kernel_inputs):
         assert not kernel_inputs[0].flags.writeable  # the kernel cannot write into polars' data
         df = pl.DataFrame({"ticker": rng.choice(["a", "b", "c"], 1000), "close": s})
         kernel_inputs.clear()
-        getattr(df.ewmakit, {"ewma": "smooth", "ewmvar": "var"}[name])(window=20, by="ticker", columns="close")
+        getattr(df.ewmakit, {"ewma": "smooth", "ewmvar": "var"}[name])(window=20, by="ticker", columns=["close"])
         assert len(kernel_inputs) == 1 and np.shares_memory(kernel_inputs[0], buf)
-        assert Table(df, by="ticker", columns="close").values.base is not None  # a view, documented as such
+        assert Table(df, by="ticker", columns=["close"]).values.base is not None  # a view, documented as such
     # with a null, or an integer column: a fresh array (nulls written as NaN), polars' data untouched
     nulls = pl.Series("close", [1.0, None, 3.0])
     kernel_inputs.clear()
@@ -321,14 +321,14 @@ def test_times_column_equals_pandas_version_and_polars_ewm_mean_by():
     df = pl.DataFrame({"t": stamps, "k": rng.choice(["a", "b", "c"], n), "x": rng.standard_normal(n).cumsum()}) \
         .with_columns(pl.col("t").dt.replace_time_zone("America/New_York", ambiguous="earliest",
                                                          non_existent="null")).drop_nulls()
-    got = df.ewmakit.smooth(halflife="12h", times="t", by="k", columns="x")
+    got = df.ewmakit.smooth(halflife="12h", times="t", by="k", columns=["x"])
     pdf = pd.DataFrame({"t": pd.to_datetime(df["t"].dt.timestamp("us"), unit="us", utc=True),
                         "k": df["k"].to_numpy(), "x": df["x"].to_numpy()})
-    assert_same_bits(got, ewmakit.ewma(pdf, halflife="12h", times="t", by="k", columns="x"))
+    assert_same_bits(got, ewmakit.ewma(pdf, halflife="12h", times="t", by="k", columns=["x"]))
     polars_ref = df.select(pl.col("x").ewm_mean_by("t", half_life="12h").over("k"))
     np.testing.assert_allclose(got["x"].to_numpy(), polars_ref["x"].to_numpy(), rtol=1e-12)
     # bias_correction=True: pandas' groupby ewm with times (adjust=True)
-    adj = df.ewmakit.smooth(halflife="12h", times="t", by="k", columns="x", bias_correction=True)
+    adj = df.ewmakit.smooth(halflife="12h", times="t", by="k", columns=["x"], bias_correction=True)
     expected = pandas_groups(pdf, "k", ["x"], "mean", dict(halflife="12h", times=pdf["t"].dt.tz_convert(None).to_numpy()))
     np.testing.assert_allclose(adj["x"].to_numpy(), expected["x"].to_numpy(), **TOL)
 
@@ -336,8 +336,8 @@ def test_times_column_equals_pandas_version_and_polars_ewm_mean_by():
 def test_times_of_date_and_integer_columns_and_series():
     df = pl.DataFrame({"d": [dt.date(2020, 1, 1), dt.date(2020, 1, 2), dt.date(2020, 1, 5), dt.date(2020, 1, 6)],
                        "n": [0, 1, 4, 5], "x": [1.0, 2.0, 3.0, 4.0]})
-    by_date = ewmakit.ewma(df, halflife="1D", times="d", columns="x")
-    by_int = ewmakit.ewma(df, halflife=1.0, times="n", columns="x")
+    by_date = ewmakit.ewma(df, halflife="1D", times="d", columns=["x"])
+    by_int = ewmakit.ewma(df, halflife=1.0, times="n", columns=["x"])
     by_series = df["x"].ewmakit.smooth(halflife=1.0, times=df["n"])
     # row 2 comes 3 days later: the past keeps 0.5 ** 3 of its weight
     expected = [1.0, 1.5, 0.125 * 1.5 + 0.875 * 3.0]
@@ -357,10 +357,10 @@ POLARS_STATS = [("smooth", "ewm_mean", {}), ("var", "ewm_var", {"bias": False}),
                          ids=["mean", "var", "var_bias", "std", "std_bias"])
 @pytest.mark.parametrize("adjust", [False, True])
 def test_real_panel_equals_polars_over(panel, method, polars_method, bias, adjust):
-    """``pl_df.ewmakit.smooth(window=20, by="ticker", columns="close")`` is polars'
+    """``pl_df.ewmakit.smooth(window=20, by="ticker", columns=["close"])`` is polars'
     ``ewm_mean(span=20, adjust=False).over("ticker")``; bias_correction=True is adjust=True; var/std with both
     biases."""
-    got = getattr(panel.ewmakit, method)(window=20, by="ticker", columns="Close", bias_correction=adjust, **bias)
+    got = getattr(panel.ewmakit, method)(window=20, by="ticker", columns=["Close"], bias_correction=adjust, **bias)
     assert got.columns == ["Close"] and got.height == panel.height
     expected = panel.select(getattr(pl.col("Close"), polars_method)(span=20, adjust=adjust, **bias).over("ticker"))
     expected = nan_for_null(expected["Close"])
@@ -369,19 +369,19 @@ def test_real_panel_equals_polars_over(panel, method, polars_method, bias, adjus
     np.testing.assert_allclose(got["Close"].to_numpy(), expected, rtol=1e-12, atol=0)
     # the pandas version of the same table: the same bits
     stat = {"smooth": "ewma", "var": "ewmvar", "std": "ewmstd"}[method]
-    assert_same_bits(got, FUNCS[stat](to_pandas(panel), window=20, by="ticker", columns="Close",
+    assert_same_bits(got, FUNCS[stat](to_pandas(panel), window=20, by="ticker", columns=["Close"],
                                       bias_correction=adjust, **bias))
 
 
 def test_real_panel_frame_namespace_ready_to_assign(panel):
     """The result is row for row: with_columns puts each ticker's EMA next to its rows; it equals each ticker
     smoothed alone (the same bits) and min_periods is polars' min_samples (null there, NaN here)."""
-    out = panel.with_columns(ema=panel.ewmakit.smooth(window=20, by="ticker", columns="Close")["Close"])
+    out = panel.with_columns(ema=panel.ewmakit.smooth(window=20, by="ticker", columns="Close"))
     for t in ("SPY", "GLD"):
         mine = out.filter(pl.col("ticker") == t)
         alone = mine["Close"].ewmakit.smooth(window=20)
         np.testing.assert_array_equal(mine["ema"].to_numpy(), alone.to_numpy())
-    mp = panel.ewmakit.smooth(window=20, by="ticker", columns="Close", min_periods=20)
+    mp = panel.ewmakit.smooth(window=20, by="ticker", columns=["Close"], min_periods=20)
     ref = panel.select(pl.col("Close").ewm_mean(span=20, adjust=False, **{MIN_SAMPLES: 20}).over("ticker"))
     assert int(mp["Close"].is_nan().sum()) == ref["Close"].null_count() == 5 * 19
     np.testing.assert_allclose(mp["Close"].to_numpy(), nan_for_null(ref["Close"]), rtol=1e-12)
@@ -454,7 +454,7 @@ def test_series_namespace_methods_equal_pandas():
 def test_frame_namespace_zscore_and_bands_per_group():
     df = long_polars(9, nulls=0.0, null_keys=0.0)
     pdf = to_pandas(df)
-    z = df.ewmakit.zscore(window=10, by="ticker", columns="x")
+    z = df.ewmakit.zscore(window=10, by="ticker", columns=["x"])
     mean = pandas_groups(pdf, "ticker", ["x"], "mean", dict(span=10, adjust=False))["x"]
     std = pandas_groups(pdf, "ticker", ["x"], "std", dict(span=10, adjust=False))["x"]
     np.testing.assert_allclose(z["x"].to_numpy(), (pdf["x"] - mean) / std, **TOL)
@@ -462,12 +462,12 @@ def test_frame_namespace_zscore_and_bands_per_group():
     assert b.columns == ["x_lower", "x_mid", "x_upper", "y_lower", "y_mid", "y_upper"]
     np.testing.assert_allclose(b["x_upper"].to_numpy(), mean + 2 * std, **TOL)
     np.testing.assert_array_equal(b["x_mid"].to_numpy(),
-                                  df.ewmakit.smooth(window=10, by="ticker", columns="x")["x"].to_numpy())
+                                  df.ewmakit.smooth(window=10, by="ticker", columns="x").to_numpy())
 
 
 def test_series_namespace_by_keys_equals_frame_namespace():
     df = long_polars(12)
-    via_frame = df.ewmakit.std(0.8, by="ticker", columns="x")["x"]
+    via_frame = df.ewmakit.std(0.8, by="ticker", columns="x")
     for keys in (df["ticker"], df["ticker"].to_list(), df["ticker"].to_numpy()):
         np.testing.assert_array_equal(df["x"].ewmakit.std(0.8, by=keys).to_numpy(), via_frame.to_numpy())
 
@@ -510,10 +510,10 @@ def test_several_key_columns_and_booleans():
                        "v": rng.standard_normal(n)}).with_columns(pl.col("a").cast(pl.Categorical))
     pdf = pd.DataFrame({"a": df["a"].cast(pl.String).to_numpy(), "b": df["b"].to_numpy(),
                         "up": df["up"].to_numpy().astype(bool), "v": df["v"].to_numpy()})
-    got = df.ewmakit.smooth(alpha=0.3, by=["a", "b"], columns="v")
+    got = df.ewmakit.smooth(alpha=0.3, by=["a", "b"], columns=["v"])
     expected = pandas_groups(pdf, ["a", "b"], ["v"], "mean", dict(alpha=0.3, adjust=False))
     np.testing.assert_allclose(got["v"].to_numpy(), expected["v"].to_numpy(), **TOL)
-    got_bool = df.ewmakit.var(alpha=0.3, by="up", columns="v")
+    got_bool = df.ewmakit.var(alpha=0.3, by="up", columns=["v"])
     expected_bool = pandas_groups(pdf, "up", ["v"], "var", dict(alpha=0.3, adjust=False))
     np.testing.assert_allclose(got_bool["v"].to_numpy(), expected_bool["v"].to_numpy(), **TOL)
 
@@ -597,19 +597,19 @@ def test_non_numbers_are_type_errors_naming_the_column():
     with pytest.raises(TypeError, match="x holds time spans"):
         ewmakit.ewma(pl.Series([dt.timedelta(1)]), 0.5)
     with pytest.raises(ValueError, match="times='nope' is not a column"):
-        df.ewmakit.smooth(halflife=1.0, times="nope", by="ticker", columns="x")
+        df.ewmakit.smooth(halflife=1.0, times="nope", by="ticker", columns=["x"])
     with pytest.raises(ValueError, match=r"by='tick' is not a column"):
-        df.ewmakit.smooth(0.5, by="tick", columns="x")
+        df.ewmakit.smooth(0.5, by="tick", columns=["x"])
     with pytest.raises(ValueError, match=r"inf"):
         ewmakit.ewma(pl.Series([1.0, float("inf")]), 0.5)
     with pytest.raises(TypeError, match="group keys must be scalars"):
-        df.with_columns(l=pl.lit([1, 2])).ewmakit.smooth(0.5, by="l", columns="x")
+        df.with_columns(l=pl.lit([1, 2])).ewmakit.smooth(0.5, by="l", columns=["x"])
 
 
 def test_times_decreasing_within_a_group_names_the_group():
     df = pl.DataFrame({"k": ["a", "b", "a"], "t": [2.0, 1.0, 1.0], "x": [1.0, 2.0, 3.0]})
     with pytest.raises(ValueError, match="'a'"):
-        df.ewmakit.smooth(halflife=1.0, times="t", by="k", columns="x")
+        df.ewmakit.smooth(halflife=1.0, times="t", by="k", columns=["x"])
 
 
 # --------------------------------------------------------------------------- lazy registration

@@ -22,7 +22,7 @@ def _python_blocks(section: str) -> list[str]:
 @pytest.fixture(scope="module")
 def tour() -> dict:
     blocks = _python_blocks("A tour")
-    assert len(blocks) == 2, "the tour has a smoothing block and a long-table block"
+    assert len(blocks) == 3, "the tour has a smoothing block, a long-table block and a polars block"
     ns: dict = {}
     for code in blocks:
         exec(compile(code, str(README), "exec"), ns)  # noqa: S102 - our own README

@@ -193,7 +193,7 @@ def test_every_numeric_dtype_is_float64_with_nan_and_pandas_numbers(case):
     ref_frame = pd.DataFrame({"v": ref, "w": ref})
     for func, stat in UNARY.values():
         expected = getattr(ref.ewm(**ewm_kw), stat)()
-        for got in (func(s, **kw), func(frame, **kw)["v"], func(frame, **kw, columns="v")["v"]):
+        for got in (func(s, **kw), func(frame, **kw)["v"], func(frame, **kw, columns="v")):
             assert np.asarray(got).dtype == np.float64, case
             assert_values(got, expected)
         arr = s.to_numpy()  # whatever ndarray pandas gives: a float32 one is smoothed in float32 (kept)
@@ -246,7 +246,7 @@ def test_empty_frames_and_series_of_every_dtype(case):
     for func, _ in UNARY.values():
         got = func(s, 0.5)
         assert type(got) is pd.Series and len(got) == 0 and got.dtype == np.float64 and got.name == "v"
-        got = func(frame, 0.5, columns="v")
+        got = func(frame, 0.5, columns=["v"])
         assert list(got.columns) == ["v"] and len(got) == 0 and (got.dtypes == np.float64).all()
         got = func(frame, 0.5, by="k")
         assert list(got.columns) == ["v"] and len(got) == 0 and (got.dtypes == np.float64).all()
@@ -256,7 +256,7 @@ def test_empty_frames_and_series_of_every_dtype(case):
     for method in METHODS:
         got = getattr(frame[["v"]].ewmakit, method)(0.5)
         assert len(got) == 0 and (got.dtypes == np.float64).all()
-        got = getattr(frame.ewmakit, method)(0.5, by="k", columns="v")
+        got = getattr(frame.ewmakit, method)(0.5, by="k", columns=["v"])
         assert len(got) == 0 and (got.dtypes == np.float64).all()
         got = getattr(s.ewmakit, method)(0.5)
         assert len(got) == 0
@@ -317,7 +317,7 @@ def test_following_the_by_hint_smooths_each_group_on_its_own():
     assert "numeric_only" not in str(err.value)
     with pytest.raises(TypeError, match=r"by='ticker'"):
         ewma(long, window=20)
-    got = long.ewmakit.smooth(window=20, by="ticker", columns="close")["close"]
+    got = long.ewmakit.smooth(window=20, by="ticker", columns="close")
     expected = long.groupby("ticker")["close"].ewm(span=20, adjust=False).mean().droplevel(0)
     assert_values(got, expected.reindex(long.index), dict(rtol=1e-12, atol=1e-12))
     assert got.iloc[n // 2] == long["close"].iloc[n // 2]
