@@ -899,3 +899,41 @@ def test_one_label_in_columns_gives_a_series_a_list_a_frame():
     bands = df.ewmakit.bands(0.7, by="k", columns="x")
     assert list(bands.columns) == ["lower", "mid", "upper"]
     np.testing.assert_allclose(bands["mid"].to_numpy(), ref.to_numpy(), rtol=1e-13)
+
+
+@pytest.mark.parametrize("code_dtype", [np.int8, np.int16, np.int32, np.int64])
+@pytest.mark.parametrize("opts", [dict(beta=0.9), dict(beta=0.9, bias_correction=True), dict(beta=0.6, ignore_na=True),
+                                  dict(window=5, min_periods=3), dict(beta=0.3, init="zero")])
+def test_kernel_reads_codes_of_any_width_and_one_column_walk_equals_the_general_walk(code_dtype, opts):
+    """The grouped kernel reads int8..int64 codes as they come (a categorical's codes are not widened), and its
+    one-column walk (each row updates its group's record) gives the bits of the general walk (two columns)."""
+    from ewmakit import _engine as engine
+    from ewmakit.core import resolve_options
+
+    rng = np.random.default_rng(7)
+    T, G = 3000, 40
+    codes = rng.integers(-1, G, T)
+    x = rng.standard_normal((T, 2))
+    x[rng.random((T, 2)) < 0.1] = np.nan
+    o = resolve_options(T, **opts)
+    two = engine.run_mean_groups(x, codes.astype(np.int64), G, o)
+    for j in range(2):
+        one = engine.run_mean_groups(np.ascontiguousarray(x[:, j:j + 1]), codes.astype(code_dtype), G, o)
+        np.testing.assert_array_equal(one[:, 0], two[:, j])
+        # and each group equals its rows smoothed alone
+        for g in (0, 17, G - 1):
+            rows = np.flatnonzero(codes == g)
+            np.testing.assert_array_equal(one[rows, 0], ewmakit.ewma(x[rows, j], **opts))
+    assert np.isnan(two[codes < 0]).all()
+
+
+def test_categorical_keys_of_each_code_width_give_the_same_bits():
+    rng = np.random.default_rng(3)
+    for ncat in (5, 300, 40_000):  # int8, int16, int32 codes in pandas
+        cats = [f"k{i}" for i in range(ncat)]
+        keys = pd.Categorical(rng.choice(cats[:50], 2000), categories=cats)
+        assert keys.codes.dtype.itemsize == (1 if ncat < 128 else 2 if ncat < 32768 else 4)
+        df = pd.DataFrame({"k": keys, "x": rng.standard_normal(2000)})
+        got = ewmakit.ewma(df, 0.8, by="k", columns="x")
+        ref = ewmakit.ewma(df.assign(k=df["k"].astype(str)), 0.8, by="k", columns="x")
+        np.testing.assert_array_equal(got.to_numpy(), ref.to_numpy())

@@ -17,15 +17,23 @@ and the codes are checked before any array is touched.
 import numpy as np
 
 from libc.math cimport fabs, INFINITY, NAN
-from libc.stdint cimport int64_t
+from libc.stdint cimport int8_t, int16_t, int32_t, int64_t
 from libc.stdlib cimport free, malloc
 
 from ._sizes cimport check_sizes
 from ._rules cimport (MEMO_FREE, MEMO_SLOTS, Coefs, Cov, Mean, comoment, cov_step, cov_value, debias, floating,
-                      memo_decay, series_step, steady_coefs, time_decay)
+                      memo_decay, series_step, steady_coefs, step, time_decay)
 
 
-cdef int check_codes(const int64_t[::1] codes, Py_ssize_t groups, str kernel) except -1:
+ctypedef fused code_t:
+    # the group codes as they come: a pandas categorical's int8/int16 codes are read as they are, not widened
+    int8_t
+    int16_t
+    int32_t
+    int64_t
+
+
+cdef int check_codes(const code_t[::1] codes, Py_ssize_t groups, str kernel) except -1:
     """Every code must be -1 (a missing key) or a group below ``groups``."""
     cdef Py_ssize_t i, n = codes.shape[0], bad = -1
     with nogil:
@@ -38,7 +46,7 @@ cdef int check_codes(const int64_t[::1] codes, Py_ssize_t groups, str kernel) ex
     return 0
 
 
-cdef int64_t mean_walk(const floating[:, :] x, floating[:, :] out, const int64_t[::1] codes, Py_ssize_t C,
+cdef int64_t mean_walk(const floating[:, :] x, floating[:, :] out, const code_t[::1] codes, Py_ssize_t C,
                        double beta, const double* decay, bint timed, bint adjust, bint ignore_na, int64_t minp,
                        Mean* st, double w_star) noexcept nogil:
     """The walk of :func:`mean_groups` over the states ``st`` (series ``g·C + j``, each one record).
@@ -87,7 +95,44 @@ cdef int64_t mean_walk(const floating[:, :] x, floating[:, :] out, const int64_t
     return ninf
 
 
-def mean_groups(const floating[:, :] x, floating[:, :] out, const int64_t[::1] codes, Py_ssize_t groups,
+cdef int64_t mean_walk_one(const floating* x, Py_ssize_t sx, floating* out, Py_ssize_t so, Py_ssize_t T,
+                           const code_t* codes, double beta, bint adjust, bint ignore_na, int64_t minp, Mean* st,
+                           double w_star) noexcept nogil:
+    """:func:`mean_walk` for one value column at a constant β: each row reads and writes its group's record.
+
+    ``sx``, ``so``: the strides of ``x`` and ``out`` in elements. A shuffled
+    table switches group at nearly every row, so no state is held in
+    registers: the record is updated in place (one cache line, in L1/L2 for
+    thousands of groups). The steady case is :func:`series_step`'s, bit for bit.
+    """
+    cdef Py_ssize_t i
+    cdef int64_t ninf = 0, g
+    cdef double nw = 1.0 if adjust else 1.0 - beta
+    cdef Coefs k = steady_coefs(beta, adjust, w_star)
+    cdef bint fast = w_star == w_star
+    cdef double cur, m
+    cdef Mean* q
+    for i in range(T):
+        g = codes[i]
+        if g < 0:
+            out[i * so] = <floating> NAN
+            continue
+        q = st + g
+        cur = <double> x[i * sx]
+        ninf += fabs(cur) == INFINITY
+        if fast and q.n > 0 and cur == cur and q.w == w_star:
+            m = q.m
+            if m != cur:
+                m = m * k.old + cur * k.new
+            q.m = m
+            q.n += 1
+        else:
+            q[0] = step(q.m, q.w, q.n, cur, beta, nw, adjust, ignore_na)
+        out[i * so] = <floating> (q.m if q.n >= minp else NAN)
+    return ninf
+
+
+def mean_groups(const floating[:, :] x, floating[:, :] out, const code_t[::1] codes, Py_ssize_t groups,
                 double beta, const double[::1] decay, bint timed, bint adjust, bint ignore_na, int64_t minp,
                 double[::1] mean, double[::1] wt, int64_t[::1] nobs, double w_star):
     """The EWMA of each group's rows of ``x`` (T, C) into ``out`` (T, C), in one pass in row order.
@@ -114,14 +159,19 @@ def mean_groups(const floating[:, :] x, floating[:, :] out, const int64_t[::1] c
     with nogil:
         for q in range(n):
             st[q] = Mean(mean[q], wt[q], nobs[q])
-        ninf = mean_walk(x, out, codes, C, beta, &decay[0], timed, adjust, ignore_na, minp, st, w_star)
+        if C == 1 and not timed:
+            ninf = mean_walk_one(&x[0, 0], x.strides[0] // sizeof(x[0, 0]), &out[0, 0],
+                                 out.strides[0] // sizeof(out[0, 0]), T, &codes[0], beta, adjust, ignore_na, minp,
+                                 st, w_star)
+        else:
+            ninf = mean_walk(x, out, codes, C, beta, &decay[0], timed, adjust, ignore_na, minp, st, w_star)
         for q in range(n):
             mean[q], wt[q], nobs[q] = st[q].m, st[q].w, st[q].n
     free(st)
     return ninf
 
 
-cdef int64_t cov_walk(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const int64_t[::1] codes,
+cdef int64_t cov_walk(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const code_t[::1] codes,
                       Py_ssize_t C, double beta, const double* decay, bint timed, bint adjust, bint ignore_na,
                       int64_t minp, bint bias, Cov* st, bint same, bint root, double sw_star, double sw2_star,
                       double ow_star) noexcept nogil:
@@ -168,7 +218,7 @@ cdef int64_t cov_walk(const floating[:, :] x, const floating[:, :] y, floating[:
     return ninf
 
 
-def cov_groups(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const int64_t[::1] codes,
+def cov_groups(const floating[:, :] x, const floating[:, :] y, floating[:, :] out, const code_t[::1] codes,
                Py_ssize_t groups, double beta, const double[::1] decay, bint timed, bint adjust, bint ignore_na,
                int64_t minp, bint bias, double[::1] mean_x, double[::1] mean_y, double[::1] cov, double[::1] sum_wt,
                double[::1] sum_wt2, double[::1] old_wt, int64_t[::1] nobs, bint same, bint root,

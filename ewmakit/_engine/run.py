@@ -294,11 +294,24 @@ def _group_result(x2: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     return out
 
 
+_CODE_TYPES = (np.dtype(np.int8), np.dtype(np.int16), np.dtype(np.int32), np.dtype(np.int64))
+
+
+def group_codes(codes: ArrayLike, T: int) -> np.ndarray:
+    """``codes`` as the grouped kernels read them: one signed integer per row, C-contiguous; int8 to int64 kept
+    as they are (a categorical's codes are not widened), any other dtype as int64."""
+    codes = np.asarray(codes)
+    codes = np.ascontiguousarray(codes, dtype=codes.dtype if codes.dtype in _CODE_TYPES else np.int64)
+    if codes.shape != (T,):
+        raise ValueError(f"codes must hold one group per row ({T}), got shape {codes.shape}")
+    return codes
+
+
 def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Options, *, out: np.ndarray | None = None,
                     sources: Sources | None = None) -> np.ndarray:
     """EWMA of each group's rows of the columns of ``x2`` (T, C): row ``i`` belongs to group ``codes[i]``.
 
-    ``codes``: int64, -1 for a missing key (its row is NaN); ``groups``: the
+    ``codes``: signed integers, -1 for a missing key (its row is NaN); ``groups``: the
     number of groups. Each group is smoothed on its own rows in row order from
     a fresh state, bit for bit as :func:`run_mean` on those rows alone, in one
     pass over the table. ``opts.decay`` (with times) holds each row's decay
@@ -306,9 +319,7 @@ def run_mean_groups(x2: np.ndarray, codes: np.ndarray, groups: int, opts: Option
     preallocated result of ``x2``'s shape and dtype (any layout).
     """
     T, C = x2.shape
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
-    if codes.shape != (T,):
-        raise ValueError(f"codes must hold one group per row ({T}), got shape {codes.shape}")
+    codes = group_codes(codes, T)
     state = MeanState.fresh(groups * C, np.tile(start_values(opts, C), groups))
     result = _group_result(x2, out)
     decay, timed = _decay_arg(opts)
@@ -335,9 +346,7 @@ def run_cov_groups(x2: np.ndarray, y2: np.ndarray, codes: np.ndarray, groups: in
     if y2.shape != x2.shape:
         raise ValueError(f"x and y must have the same shape, got {x2.shape} and {y2.shape}")
     T, C = x2.shape
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
-    if codes.shape != (T,):
-        raise ValueError(f"codes must hold one group per row ({T}), got shape {codes.shape}")
+    codes = group_codes(codes, T)
     state = CovState.fresh(groups * C, np.tile(start_values(opts, C), groups))
     result = _group_result(x2, out)
     decay, timed = _decay_arg(opts)
