@@ -21,8 +21,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import shutil
+
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 ENGINE = Path("ewmakit") / "_engine"
 
@@ -78,6 +81,18 @@ class BuildEngine(build_ext):
         super().build_extensions()
 
 
+class BuildPy(build_py):
+    """build_py that also copies ``examples/*.py`` into the package as ``ewmakit/examples/``: the scripts
+    ``ewmakit demo`` runs (a source checkout and ``pip install -e .`` read ``examples/`` itself)."""
+
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / "ewmakit" / "examples"
+        target.mkdir(parents=True, exist_ok=True)
+        for script in sorted(Path("examples").glob("*.py")):
+            shutil.copyfile(script, target / script.name)
+
+
 def _extensions():
     from Cython.Build import cythonize
 
@@ -88,4 +103,4 @@ def _extensions():
                      quiet=True)
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildEngine})
+setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildEngine, "build_py": BuildPy})

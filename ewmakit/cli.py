@@ -47,6 +47,7 @@ examples:
   ewmakit smooth long.csv --by ticker --column close --window 20 --out ema20.csv
   ewmakit download SPY QQQ TLT --start 2020-01-01 --data-dir data
   ewmakit optimize rosenbrock --method adam --method momentum --steps 3000 --plot rosenbrock.png
+  ewmakit backtest sample:sp500 --fast 10 --slow 50 --fee 0.001 --plot crossover.png
 
 "ewmakit COMMAND --help" shows each command's options and more examples.
 β (beta) is always the weight of the past: v_t = β·v_(t−1) + (1−β)·x_t; the n-period EMA has β = 1 − 2/(n+1).
@@ -99,16 +100,34 @@ examples:
 """
 
 _DEMO_EPILOG = """\
-Writes every demo figure (PNG, and a GIF of optimizers racing) into DIR:
+Writes every demo figure (PNG; with --gif also an animated race) into DIR. Each
+demo runs one script of the examples folder, the figures' only code (read it:
+python -c "import ewmakit._demos as d; print(d.examples_folder())"):
 {demos}
 
 examples:
   ewmakit demo                                 # into ./ewmakit-demo
   ewmakit demo --out figures --offline         # never touch the network
   ewmakit demo --only spy --only race --verbose
+  ewmakit demo --gif                           # also race.gif
+  ewmakit demo --html                          # also gallery.html, interactive, offline
 
 The SPY demo uses SPY 2020 from the ewmakit cache when it holds it, else from
 yfinance (online), else the S&P 500 sample shipped offline (2008), and says which.
+"""
+
+
+_BACKTEST_EPILOG = """\
+The strategy: long while EMA(fast) > EMA(slow), flat otherwise (--short: short
+while EMA(fast) < EMA(slow)); the whole equity goes in or out at each change,
+traded at the next close (--execute close: the same close), as
+ewmakit.finance.backtest accounts for it. SOURCE is a ticker (through the
+ewmakit cache), a CSV file, or sample:NAME (offline: sample:sp500, sample:nasdaq).
+
+examples:
+  ewmakit backtest sample:sp500 --fast 10 --slow 50
+  ewmakit backtest SPY --fast 20 --slow 100 --fee 0.001 --slippage 0.0005 --plot spy.png
+  ewmakit backtest prices.csv --short --execute close --trades 10
 """
 
 
@@ -131,7 +150,7 @@ def _date(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``ewmakit`` command."""
-    from ._demos import DEFAULT_LR, DEMOS
+    from ._demos import DEFAULT_LR, DEMOS, GIF
 
     parser = argparse.ArgumentParser(
         prog=PROG, formatter_class=_Formatter, epilog=_TOP_EPILOG,
@@ -195,20 +214,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", metavar="X[,Y]", help="starting point (default: the function's standard start)")
     p.add_argument("--loss-tol", type=float, metavar="T", help="stop once the loss is below T")
     p.add_argument("--plot", type=Path, metavar="FILE", help="write contours (or the curve) with the paths, "
-                   "and the loss against step")
+                   "and the loss against step; FILE.gif: the race animated (every frame)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar (there is none off a terminal)")
     p.set_defaults(func=_optimize)
+
+    p = sub.add_parser("backtest", help="backtest an EMA crossover: statistics, trades, a figure",
+                       description="Backtest the crossover of two EMAs of a price series: long while the fast "
+                                   "one is above the slow one.",
+                       formatter_class=_Formatter, epilog=_BACKTEST_EPILOG)
+    p.add_argument("source", metavar="SOURCE", help="a ticker, a CSV path, or sample:NAME")
+    p.add_argument("--fast", type=int, default=10, metavar="N", help="the fast EMA's window (default: 10)")
+    p.add_argument("--slow", type=int, default=50, metavar="N", help="the slow EMA's window (default: 50)")
+    p.add_argument("--fee", type=float, default=0.0, metavar="F", help="cost of a trade, a fraction of its value "
+                   "(default: 0)")
+    p.add_argument("--slippage", type=float, default=0.0, metavar="S", help="execution price moved against "
+                   "each trade by this fraction (default: 0)")
+    p.add_argument("--short", action="store_true", help="short while the fast EMA is below the slow one")
+    p.add_argument("--execute", choices=["next_close", "close"], default="next_close",
+                   help="trade at the next close (default: nothing looks ahead) or at the same close")
+    p.add_argument("--start", type=_date, metavar="DATE", help="first date (inclusive)")
+    p.add_argument("--end", type=_date, metavar="DATE", help="last date (exclusive)")
+    p.add_argument("--column", default="Close", help="the price column (default: Close; any case)")
+    p.add_argument("--trades", type=int, default=5, metavar="N", help="last trades printed (default: 5)")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="write a figure (.png, .svg, .pdf): price with the "
+                   "trades, equity, drawdown")
+    p.add_argument("--offline", action="store_true", help="a ticker is read from the cache only")
+    p.add_argument("--data-dir", type=Path, metavar="DIR", help="the download cache (default: $EWMAKIT_DATA_DIR "
+                   "or the user cache folder)")
+    p.set_defaults(func=_backtest)
 
     p = sub.add_parser("demo", help="write every demo figure (works offline)",
                        description="Write every demo figure: EWMAs of SPY, β and its weights, gradient descent "
                                    "and momentum, optimizers racing, indicators, a control chart.",
                        formatter_class=_Formatter,
-                       epilog=_DEMO_EPILOG.format(demos="\n".join(f"  {k:<14} {v[1]}" for k, v in DEMOS.items())))
+                       epilog=_DEMO_EPILOG.format(demos="\n".join(f"  {k:<14} {v[1]} ({v[0]})"
+                                                                   for k, v in {**DEMOS, **GIF}.items())))
     p.add_argument("--out", type=Path, default=Path("ewmakit-demo"), metavar="DIR",
                    help="folder for the figures (default: ./ewmakit-demo)")
     p.add_argument("--offline", action="store_true", help="never touch the network (also EWMAKIT_OFFLINE=1)")
     p.add_argument("--only", action="append", metavar="NAME", help="run only this demo (repeatable)")
     p.add_argument("--quick", action="store_true", help="fewer optimizer steps and GIF frames")
-    p.add_argument("--verbose", "-v", action="store_true", help="print each demo's tables")
+    p.add_argument("--gif", action="store_true", help="also race.gif, the animated race (about 20 s more)")
+    p.add_argument("--verbose", "-v", action="store_true", help="print each demo's tables and its time")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar (there is none off a terminal)")
+    p.add_argument("--html", action="store_true", help="also write DIR/gallery.html: every figure interactive "
+                   "(plotly), one page that works offline (needs pip install \"ewmakit[interactive]\")")
     p.set_defaults(func=_demo)
     return parser
 
@@ -240,6 +290,37 @@ class _Progress:
         else:
             self.stream.write(bar + "\n")
         self.stream.flush()
+
+
+class _NoBar:
+    """What :func:`_bar` gives without tqdm or when quiet: the same methods, doing nothing but write."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix_str(self, text):
+        pass
+
+    def write(self, text):
+        print(text)
+
+
+def _bar(total: int, desc: str, unit: str, quiet: bool):
+    """A tqdm progress bar on stderr, shown on a terminal only and never with --quiet (tqdm ships with
+    the plot extra); its ``write`` prints above the bar."""
+    if quiet:
+        return _NoBar()
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, desc=desc, unit=unit, leave=False, disable=None, file=sys.stderr)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -417,9 +498,62 @@ def _smooth(args) -> int:
         from . import plot
 
         use_agg()
-        ax = plot.smoothing(series.rename(f"{what} {column}"), [b for _, b in decays], ylabel=str(column),
-                            title=f"{what} {column} and its EWMAs")
+        # a legend names the data as a reader says it: "S&P 500 daily close (offline sample)", not "sample sp500 Close"
+        samples = {"sample sp500": "S&P 500", "sample nasdaq": "NASDAQ Composite"}
+        shown = f"{samples.get(what, what)} daily {str(column).lower()}" + (" (offline sample)" if what in samples else "")
+        ax = plot.smoothing(series.rename(shown), [b for _, b in decays], ylabel=str(column),
+                            title=f"{shown} and its EWMAs")
         plot.save(ax, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def _backtest(args) -> int:
+    from . import finance
+
+    for name in ("fast", "slow"):
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name} must be a window >= 1, got {getattr(args, name)}")
+    if args.fast >= args.slow:
+        raise ValueError(f"--fast must be less than --slow, got --fast {args.fast} and --slow {args.slow}")
+    if args.trades < 0:
+        raise ValueError(f"--trades must be >= 0, got {args.trades}")
+    if args.plot is not None:
+        check_output(args.plot)
+    frame, what = _load(args.source, args.start, args.end, args.offline, args.data_dir)
+    column = _column(frame, args.column, what)
+    close = frame[column].astype(float).rename(f"{what} {column}")
+    fast, slow = finance.ema(close, args.fast), finance.ema(close, args.slow)
+    signal = (fast > slow).astype(int)
+    if args.short:
+        signal -= (fast < slow).astype(int)
+    result = finance.backtest(close, signal, fee=args.fee, slippage=args.slippage, short=args.short,
+                              execute=args.execute)
+    first, last = close.index[0], close.index[-1]
+    fmt = (lambda t: f"{t:%Y-%m-%d}") if hasattr(first, "strftime") else str
+    print(f"{what}: {column}, {len(close)} rows from {fmt(first)} to {fmt(last)}; EMA({args.fast}) / "
+          f"EMA({args.slow}) crossover, {'long/short' if args.short else 'long/flat'}, "
+          f"execute={args.execute}, fee={args.fee:g}, slippage={args.slippage:g}")
+    st = result.stats
+    hold = close.dropna()
+    rows = [(name, f"{st[name]:.4g}") for name in st.index]
+    rows.append(("buy_and_hold_return", f"{hold.iloc[-1] / hold.iloc[0] - 1:.4g}" if len(hold) else "nan"))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"  {k:<{width}}  {v}")
+    if args.trades and len(result.trades):
+        shown = result.trades.drop(columns="column").tail(args.trades)
+        print(f"last {len(shown)} of {len(result.trades)} trades:")
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.plot is not None:
+        from . import plot
+
+        use_agg()
+        fig = plot.backtest(result, ylabel=str(column))
+        plot.save(fig, args.plot)
         print(f"wrote {args.plot}")
     return 0
 
@@ -494,20 +628,77 @@ def _optimize(args) -> int:
         raise ValueError("--momentum is for sgd, momentum and nesterov; for rmsprop and adam it is fixed here")
     if args.steps < 0:
         raise ValueError(f"--steps must be >= 0, got {args.steps}")
+    gif = args.plot is not None and args.plot.suffix.lower() == ".gif"
+    if gif and f.dim != 2:
+        raise ValueError(f"--plot {args.plot} animates a race on the contours of a function of 2 variables; "
+                         f"{name} has {f.dim}: write a .png")
     if args.plot is not None:
-        check_output(args.plot)
+        if gif:
+            folder = args.plot.parent if str(args.plot.parent) else Path(".")
+            if not folder.is_dir():
+                raise OSError(f"cannot write {str(args.plot)!r}: the folder {str(folder)!r} does not exist")
+        else:
+            check_output(args.plot)
     x0 = f.start if args.start is None else _point(args.start, f.dim)
     if f.dim == 1:
         x0 = float(np.ravel(x0)[0])
+    frames = 60
+    drawing = 0 if args.plot is None else frames if gif else 1
     runs = {}
-    for m in methods:
-        lr = args.lr if args.lr is not None else DEFAULT_LR[m]
-        opts = {} if args.momentum is None else {"momentum": args.momentum}
-        label = method_label(m, lr, **opts)
-        runs[label] = minimize(f, x0, m, grad=f.grad, steps=args.steps, loss_tol=args.loss_tol, lr=lr, **opts)
+    # the bar moves with every optimizer step, then with every GIF frame (or once for the figure)
+    bar = _bar(len(methods) * args.steps + drawing, "optimize", "step", args.quiet)
+    with bar:
+        for m in methods:
+            lr = args.lr if args.lr is not None else DEFAULT_LR[m]
+            opts = {} if args.momentum is None else {"momentum": args.momentum}
+            label = method_label(m, lr, **opts)
+            bar.set_postfix_str(label)
+            runs[label] = minimize(f, x0, m, grad=f.grad, steps=args.steps, loss_tol=args.loss_tol, lr=lr,
+                                   callback=lambda t, x, loss: bar.update() and None, **opts)  # None: go on
+            bar.update(args.steps - runs[label].nit)  # a run that stopped early fills its share
+        if args.plot is not None:
+            bar.set_postfix_str(f"drawing {args.plot}")
+            _optimize_figure(f, name, runs, x0, args.plot, gif, frames, bar)
+    _optimize_table(f, name, runs, x0)
+    if args.plot is not None:
+        print(f"wrote {args.plot}")
+    return 0
 
-    def pt(x):
-        return "(" + ", ".join(f"{v:.4f}" if abs(v) < 1e6 else f"{v:.3g}" for v in np.ravel(x)) + ")"
+
+def _optimize_figure(f, name, runs, x0, path, gif, frames, bar) -> None:
+    """``optimize --plot``: contours and convergence side by side (.png, .svg...), or the race as a GIF."""
+    import numpy as np
+
+    from . import plot
+
+    use_agg()
+    if gif:
+        fig = plot.animate(f, runs, path, frames=frames, fps=10, title=f"{name}: paths from {_pt(x0)}",
+                           on_frame=lambda j, k: bar.update())
+        from ._figures import pyplot
+
+        pyplot().close(fig)
+        return
+    fig, (a, b) = subplots(None, None, figsize=(14, 5.5))
+    plot.contour(f, runs, ax=a, title=f"{name}: paths from {_pt(x0)}")
+    finite = all(np.all(np.isfinite(r.losses)) for r in runs.values())
+    fmin = float(f.f(f.minima[0] if f.dim > 1 else f.minima[0, 0])) if len(f.minima) else None
+    plot.convergence(runs, ax=b, fmin=fmin if fmin else None,  # the gap to f* when f* is not 0
+                     title=f"{name}: loss against step" + ("" if finite else " (a run diverged)"))
+    plot.save(fig, path)
+    bar.update()
+
+
+def _pt(x) -> str:
+    import numpy as np
+
+    return "(" + ", ".join(f"{v:.4f}" if abs(v) < 1e6 else f"{v:.3g}" for v in np.ravel(x)) + ")"
+
+
+def _optimize_table(f, name, runs, x0) -> None:
+    import numpy as np
+
+    pt = _pt
 
     doc = (f.__doc__ or "").strip().splitlines()[0] if f.__doc__ else ""
     print(f"{name}: {doc}" if doc else name)
@@ -517,19 +708,6 @@ def _optimize(args) -> int:
     print(f"{'method':<{width}}  {'steps':>5}  {'x':<{8 * f.dim + 4}}  {'f(x)':<10}  stopped")
     for label, r in runs.items():
         print(f"{label:<{width}}  {r.nit:>5}  {pt(r.x):<{8 * f.dim + 4}}  {r.fun:<10.4g}  {r.message}")
-    if args.plot is not None:
-        from . import plot
-
-        use_agg()
-        fig, (a, b) = subplots(None, None, figsize=(14, 5.5))
-        plot.contour(f, runs, ax=a, title=f"{name}: paths from {pt(x0)}")
-        finite = all(np.all(np.isfinite(r.losses)) for r in runs.values())
-        fmin = float(f.f(f.minima[0] if f.dim > 1 else f.minima[0, 0])) if len(f.minima) else None
-        plot.convergence(runs, ax=b, fmin=fmin if fmin else None,  # the gap to f* when f* is not 0
-                         title=f"{name}: loss against step" + ("" if finite else " (a run diverged)"))
-        plot.save(fig, args.plot)
-        print(f"wrote {args.plot}")
-    return 0
 
 
 # --------------------------------------------------------------------------- demo
@@ -538,36 +716,61 @@ def _optimize(args) -> int:
 def _demo(args) -> int:
     from . import _demos
 
-    names = list(_demos.DEMOS)
+    every = {**_demos.DEMOS, **_demos.GIF}
+    names = list(_demos.DEMOS) + (list(_demos.GIF) if args.gif else [])
     if args.only:
-        unknown = [n for n in args.only if n not in _demos.DEMOS]
+        unknown = [n for n in args.only if n not in every]
         if unknown:
-            raise ValueError(f"unknown demo {unknown[0]!r}; the demos are {', '.join(_demos.DEMOS)}")
-        names = [n for n in names if n in args.only]
+            raise ValueError(f"unknown demo {unknown[0]!r}; the demos are {', '.join(every)}")
+        names = [n for n in every if n in args.only]
     use_agg()
     args.out.mkdir(parents=True, exist_ok=True)
     quick = args.quick or env_flag(_demos.QUICK_ENV)
-    ctx = _demos.Context(out=args.out, quick=quick, offline=args.offline,
-                         echo=print if args.verbose else (lambda *a, **k: None))
-    if "spy" in names:
-        print(f"SPY demo data: {ctx.spy().source}")
-    bar = _Progress(len(names))
+    if args.html:  # before any work: say now when plotly is missing
+        from ._plotly import go
+
+        go()
     t0 = time.perf_counter()
-    failures = []
-    for name in names:
-        try:
-            _demos.run(name, ctx)
-        except Exception as exc:  # one demo failing does not stop the others; reported below
-            if _debug():
-                raise
-            failures.append(f"{name}: {_one_line(exc)}")
-        bar.step(name)
-    kinds = {}
-    for p in ctx.written:
+    failures, written = [], []
+    with _bar(len(names) + bool(args.html), "demo", "figure", args.quiet) as bar:
+        for name in names:
+            bar.set_postfix_str(f"{name} ({every[name][0]})")
+            try:
+                files, text, seconds = _demos.run(name, args.out, offline=args.offline, quick=quick,
+                                                  quiet=args.quiet)
+            except Exception as exc:  # one demo failing does not stop the others; reported below
+                if _debug():
+                    raise
+                failures.append(f"{name}: {_one_line(exc)}")
+            else:
+                written += files
+                source = next((line[len("data: "):] for line in text.splitlines() if line.startswith("data: ")), None)
+                if source is not None:
+                    bar.write(f"SPY demo data: {source}")
+                if args.verbose:
+                    bar.write(f"--- {name} ({every[name][0]}): {len(files)} file(s) in {seconds:.1f} s\n{text}")
+            bar.update()
+        gallery = None
+        if args.html:
+            from ._gallery import write_demo_gallery
+
+            bar.set_postfix_str("gallery.html")
+            try:
+                gallery = write_demo_gallery(args.out, quick=quick, offline=args.offline)
+                written.append(gallery)
+            except Exception as exc:  # reported with the demos that failed
+                if _debug():
+                    raise
+                failures.append(f"gallery.html: {_one_line(exc)}")
+            bar.update()
+    kinds: dict[str, int] = {}
+    for p in written:
         kinds[p.suffix.lstrip(".").upper()] = kinds.get(p.suffix.lstrip(".").upper(), 0) + 1
     what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: kv[0] != "PNG"))
-    print(f"wrote {len(ctx.written)} files ({what or 'none'}) for {len(names) - len(failures)} demos to {args.out} "
+    print(f"wrote {len(written)} files ({what or 'none'}) for {len(names) - len(failures)} demos to {args.out} "
           f"in {time.perf_counter() - t0:.1f} s")
+    if gallery is not None:
+        print(f"interactive figures: {gallery} (one page, works offline)")
     if failures:
         print(f"{PROG} demo: error: {len(failures)} demo(s) failed: {'; '.join(failures)}", file=sys.stderr)
         return 1

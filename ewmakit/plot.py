@@ -7,6 +7,13 @@ returns the :class:`matplotlib.axes.Axes` it drew on, or the
 functions, never when :mod:`ewmakit` is imported, and only this module imports
 it (install it with ``pip install 'ewmakit[plot]'``).
 
+Every drawing function also takes ``backend="plotly"`` (the default is
+``"matplotlib"``) and then returns an interactive
+:class:`plotly.graph_objects.Figure` with the same data and labels and hover
+text (the date and value on a series; the step, coordinates and loss on an
+optimizer path), built by :mod:`ewmakit._plotly`; it needs
+``pip install "ewmakit[interactive]"``.
+
 ================================  ============================================================
 function                          draws
 ================================  ============================================================
@@ -24,6 +31,8 @@ function                          draws
 :func:`control_chart`             an EWMA control chart (:func:`ewmakit.control.ewma_chart`)
 :func:`indicators`                price with EMAs, a MACD panel, an RSI panel (and RiskMetrics
                                   volatility)
+:func:`backtest`                  a backtest (:func:`ewmakit.backtest.backtest`): price with the
+                                  entries and exits, equity, drawdown
 :func:`window_to_beta`            β = 1 − 2/(n+1) and α = 2/(n+1) against the window n
 :func:`save`                      write a figure to a file and close it
 ================================  ============================================================
@@ -45,6 +54,23 @@ import pandas as pd
 
 from . import core
 from ._checks import check_unit
+from ._figdata import PALETTE, beta_label
+from ._figdata import Fn as _Fn
+from ._figdata import betas as _betas
+from ._figdata import color as _color
+from ._figdata import decay_label as _decay_label
+from ._figdata import decays as _decays
+from ._figdata import finite_rows as _finite_rows
+from ._figdata import fmt as _fmt
+from ._figdata import formula as _formula
+from ._figdata import labelled as _labelled
+from ._figdata import pandas as _pandas
+from ._figdata import paths as _paths
+from ._figdata import pick as _pick
+from ._figdata import series as _series
+from ._figdata import shown_range as _shown_range
+from ._figdata import spans_decades as _spans_decades
+from ._figdata import unit as _unit
 from ._figures import check_output, pyplot, use_agg
 from .decay import halflife_from_beta, window_from_beta
 
@@ -60,6 +86,7 @@ __all__ = [
     "animate",
     "control_chart",
     "indicators",
+    "backtest",
     "window_to_beta",
     "beta_label",
     "save",
@@ -67,19 +94,7 @@ __all__ = [
     "check_output",
 ]
 
-#: Okabe & Ito (2008) colours, most distinguishable first: blue, orange, bluish green,
-#: vermillion, reddish purple, sky blue, yellow, black.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 _GREY = "0.55"
-
-# axis names of the test functions in ewmakit.optim.functions (others: x, y)
-_VARIABLES = {
-    "bowl": ("w₁", "w₂"),
-    "wavy_regression": ("w₀", "w₁"),
-    "quadratic": ("θ",),
-    "wavy": ("θ",),
-}
-_AXIS_NOTES = {"wavy_regression": (" (slope)", " (intercept)")}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -88,8 +103,10 @@ _AXIS_NOTES = {"wavy_regression": (" (slope)", " (intercept)")}
 def save(fig, path, *, dpi=110) -> Path:
     """Write a figure (or the figure of an Axes) to ``path`` and close it.
 
-    The format follows the suffix (``.png``, ``.svg``, ``.pdf``...); the
-    folder must exist.
+    The format follows the suffix (``.png``, ``.svg``, ``.pdf``...);
+    missing folders are created. A plotly figure (``backend="plotly"``) is
+    written as a page that works offline for ``.html`` (plotly.js included),
+    else as an image (that needs the ``kaleido`` package).
 
     Returns
     -------
@@ -108,14 +125,22 @@ def save(fig, path, *, dpi=110) -> Path:
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import os, tempfile
     >>> from ewmakit import plot
-    >>> out = plot.save(plot.weights(0.5, 10), os.path.join(tempfile.mkdtemp(), "w.png"))
+    >>> out = plot.save(plot.weights(0.5, 10), os.path.join(tempfile.mkdtemp(), "new", "w.png"))
     >>> out.stat().st_size > 0
     True
+    >>> page = plot.save(plot.weights(0.5, 10, backend="plotly"), os.path.join(tempfile.mkdtemp(), "w.html"))
+    >>> page.read_text(encoding="utf-8").count("<script") >= 2   # plotly.js, then the figure
+    True
     """
+    if type(fig).__module__.startswith("plotly."):
+        from . import _plotly
+
+        return _plotly.save(fig, path)
     plt = pyplot()
     fig = getattr(fig, "figure", fig)
     out = Path(path)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(out, dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)
@@ -133,226 +158,21 @@ def _axes(ax, figsize=(9, 5), projection=None):
     return fig.add_subplot(projection=projection)
 
 
-def _color(i: int) -> str:
-    return PALETTE[i % len(PALETTE)]
+def _interactive(backend, ax=None):
+    """The plotly builders (:mod:`ewmakit._plotly`) for ``backend="plotly"``, None for ``"matplotlib"``.
 
-
-def _fmt(v: float) -> str:
-    return f"{v:.3g}"
-
-
-def beta_label(beta: float, unit: str = "day") -> str:
-    """Legend label of an EWMA: ``"β=0.9 (≈19-day)"`` (the n of the n-period EMA with this β).
-
-    Examples
-    --------
-    >>> beta_label(0.9)
-    'β=0.9 (≈19-day)'
-    >>> beta_label(0.5, unit="point")
-    'β=0.5 (≈3-point)'
+    An unknown backend, or ``ax`` with plotly (it makes its own figure), is a ValueError.
     """
-    b = check_unit("beta", beta)
-    return f"β={_fmt(b)} (≈{window_from_beta(b):.0f}-{unit})"
+    if backend == "matplotlib":
+        return None
+    if backend != "plotly":
+        raise ValueError(f"backend must be 'matplotlib' or 'plotly', got {backend!r}")
+    if ax is not None:
+        raise ValueError(f"ax is for backend='matplotlib'; backend='plotly' makes its own figure, got ax={ax!r}")
+    from . import _plotly
 
-
-def _unit(index) -> str:
-    """'day' for daily dates, else 'point'."""
-    if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
-        step = pd.Series(index).diff().median()
-        if pd.Timedelta(hours=20) <= step <= pd.Timedelta(days=4):
-            return "day"
-    return "point"
-
-
-def _betas(betas) -> list[float]:
-    if isinstance(betas, numbers.Real) and not isinstance(betas, bool):
-        betas = [betas]
-    try:
-        items = list(betas)
-    except TypeError:
-        raise TypeError(f"betas must be a number or a sequence of numbers in [0, 1), got {betas!r}") from None
-    return [check_unit("betas", b) for b in items]
-
-
-_SPECS = ("beta", "alpha", "window", "span", "halflife", "com")
-
-
-def _decays(betas, specs: dict) -> tuple[str, list]:
-    """The decay spec of a picture and its values: ``("beta", [0.5, 0.9])``, ``("window", [10, 50])``...
-
-    ``betas`` (the positional argument) or exactly one of the keyword specs in ``specs`` (``beta``, ``alpha``,
-    ``window``, ``span``, ``halflife``, ``com``), each one number or a sequence; with none of them, β = 0.5,
-    0.9 and 0.95. Every value is checked as :func:`ewmakit.resolve_beta` checks it.
-    """
-    from .decay import resolve_beta
-
-    given = {k: v for k, v in specs.items() if v is not None}
-    if betas is not None:
-        given = {"betas": betas, **given}
-    if len(given) > 1:
-        raise ValueError(f"give one decay spec (betas, {', '.join(_SPECS)}), got {', '.join(given)}")
-    if not given:
-        return "beta", [0.5, 0.9, 0.95]
-    (name, value), = given.items()
-    if name in ("betas", "beta"):
-        return "beta", _betas(value)
-    values = [value] if isinstance(value, numbers.Number) or not hasattr(value, "__iter__") or \
-        isinstance(value, str) else list(value)
-    for v in values:
-        resolve_beta(**{name: v})  # raises, naming the spec, its range and the value
-    return name, values
-
-
-def _decay_label(spec: str, value, unit: str) -> str:
-    """``β=0.9 (≈19-day)`` for a β, ``window=10`` (``span=20``, ``halflife=5``...) for the others."""
-    if spec == "beta":
-        return beta_label(value, unit)
-    return f"{spec}={_fmt(float(value))}"
-
-
-def _find_column(frame, column):
-    """The label of ``frame``'s column ``column``: exactly, else whatever its case (``close`` for ``Close``)."""
-    if column in frame.columns:
-        return column
-    if isinstance(column, str):
-        hits = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == column.strip().lower()]
-        if len(hits) == 1:
-            return hits[0]
-    raise ValueError(f"column {column!r} is not in the frame; its columns are {list(frame.columns)[:8]!r}")
-
-
-def _series(series, column=None) -> pd.Series:
-    """A numeric Series from a Series, a one-column choice of a DataFrame, or an array.
-
-    A DataFrame gives ``column`` (found whatever its case), else its Close column (any case), else its only
-    numeric column; a yfinance frame (MultiIndex columns) of one ticker gives that ticker's field.
-    """
-    if isinstance(series, pd.DataFrame):
-        if isinstance(series.columns, pd.MultiIndex) and not (column is not None and column in series.columns):
-            from .finance import price_field
-
-            field = price_field(series, column if column is not None else "close")
-            if field.shape[1] != 1:
-                raise ValueError(f"the frame holds several tickers {list(field.columns)[:8]!r}: plot one, e.g. "
-                                 f"frame.xs({field.columns[0]!r}, axis=1, level=...)")
-            return _series(field.iloc[:, 0].rename(field.columns[0]))
-        if column is None:
-            numeric = [c for c in series.columns if pd.api.types.is_numeric_dtype(series[c].dtype)]
-            close = [c for c in series.columns if isinstance(c, str) and c.strip().lower() == "close"]
-            if len(close) == 1:
-                column = close[0]
-            elif len(numeric) == 1:
-                column = numeric[0]
-            else:
-                raise ValueError("give column=...: the frame has no Close column and several columns "
-                                 f"{list(series.columns)[:8]!r}")
-        series = series[_find_column(series, column)]
-    elif column is not None:
-        raise ValueError(f"column={column!r} is only for a DataFrame, got a {type(series).__name__}")
-    if not isinstance(series, pd.Series):
-        arr = np.asarray(series)
-        if arr.ndim != 1:
-            raise ValueError(f"expected one series (1-D), got shape {arr.shape}")
-        series = pd.Series(arr)
-    if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
-        raise TypeError(f"expected numeric data, got dtype {series.dtype}")
-    return series.astype(np.float64)
-
-
-def _labelled(trajectories, attr: str, name: str, single: str) -> list:
-    """(label, item) pairs from a dict, one Trajectory/array (it has ``attr``), or a sequence of them.
-
-    A lone item is labelled ``single``; items of a sequence ``"{name} 1"``, ``"{name} 2"``...
-    """
-    if isinstance(trajectories, dict):
-        return list(trajectories.items())
-    if hasattr(trajectories, attr) or isinstance(trajectories, np.ndarray):
-        return [(single, trajectories)]
-    seq = list(trajectories)
-    return [(f"{name} {i + 1}" if len(seq) > 1 else single, t) for i, t in enumerate(seq)]
-
-
-def _paths(trajectories) -> list[tuple[str, np.ndarray, np.ndarray | None]]:
-    """(label, path of shape (k, dim), losses or None) for each trajectory given."""
-    if trajectories is None:
-        return []
-    items = _labelled(trajectories, "path", "path", "path")
-    out = []
-    for label, t in items:
-        if hasattr(t, "path"):
-            path, losses = np.asarray(t.path, dtype=np.float64), np.asarray(t.losses, dtype=np.float64)
-        else:
-            path, losses = np.asarray(t, dtype=np.float64), None
-        if path.ndim == 1:
-            path = path[:, None]
-        if path.ndim != 2 or path.shape[0] == 0:
-            raise ValueError(f"a trajectory must be a Trajectory or a (steps, dim) array of points, got shape "
-                             f"{path.shape} for {label!r}")
-        out.append((str(label), path, losses))
-    return out
-
-
-class _Fn:
-    """A test function for drawing: value on grids, bounds, minima, name, dim."""
-
-    def __init__(self, fn, bounds=None):
-        if not callable(fn):
-            raise TypeError(f"fn must be a test function (ewmakit.optim.functions) or a callable, got {fn!r}")
-        self.f = getattr(fn, "f", fn)
-        self.name = getattr(fn, "name", getattr(fn, "__name__", "f"))
-        if bounds is None:
-            bounds = getattr(fn, "bounds", None)
-        if bounds is None:
-            raise ValueError(f"bounds=[(low, high), ...] is needed to draw {self.name!r}")
-        self.bounds = [(float(lo), float(hi)) for lo, hi in bounds]
-        if not all(lo < hi for lo, hi in self.bounds):
-            raise ValueError(f"bounds must be (low, high) pairs with low < high, got {bounds!r}")
-        self.dim = len(self.bounds)
-        minima = getattr(fn, "minima", None)
-        self.minima = np.empty((0, self.dim)) if minima is None else np.asarray(minima, dtype=np.float64).reshape(
-            -1, self.dim)
-        self.variables = _VARIABLES.get(self.name, ("x", "y")[: self.dim] if self.dim <= 2 else ())
-        notes = _AXIS_NOTES.get(self.name, ("",) * len(self.variables))
-        self.axis_labels = tuple(v + n for v, n in zip(self.variables, notes))
-
-    def expanded(self, paths) -> list[tuple[float, float]]:
-        """The bounds grown (with a margin) to hold every path's start."""
-        out = []
-        for k, (lo, hi) in enumerate(self.bounds):
-            starts = [p[0, k] for _, p, _ in paths if p.shape[1] > k and np.isfinite(p[0, k])]
-            a, b = min([lo, *starts]), max([hi, *starts])
-            if (a, b) != (lo, hi):
-                pad = 0.05 * (b - a)
-                a, b = (a - pad if a < lo else a), (b + pad if b > hi else b)
-            out.append((a, b))
-        return out
-
-    def grid(self, bounds, n):
-        (x0, x1), (y0, y1) = bounds
-        xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-        with np.errstate(all="ignore"):
-            z = np.asarray(self.f(np.stack(np.meshgrid(xs, ys))), dtype=np.float64)
-        return xs, ys, z
-
-    def value(self, points: np.ndarray) -> np.ndarray:
-        """f at each row of ``points`` (k, dim)."""
-        with np.errstate(all="ignore"):
-            if self.dim == 1:
-                return np.asarray([self.f(float(p)) for p in points[:, 0]], dtype=np.float64)
-            return np.asarray(self.f(points.T), dtype=np.float64)
-
-
-def _spans_decades(z: np.ndarray) -> bool:
-    """Does f − min f span decades over most of the grid (95th percentile > 50 × 5th): use log levels?"""
-    v = z[np.isfinite(z)]
-    if v.size == 0:
-        return False
-    shifted = v - v.min()
-    pos = shifted[shifted > 0]
-    if pos.size == 0:
-        return False
-    lo, hi = np.percentile(pos, [5, 95])
-    return bool(hi > 50 * lo)
+    _plotly.go()  # an ImportError that says how to install plotly, before any work
+    return _plotly
 
 
 def _levels(z: np.ndarray, log: bool, n: int):
@@ -390,19 +210,12 @@ def _legend_loc(ax) -> str:
     return "best" if sum(len(line.get_xdata()) for line in ax.lines) <= 1000 else "upper right"
 
 
-def _finite_rows(path: np.ndarray) -> np.ndarray:
-    ok = np.all(np.isfinite(path), axis=1)
-    if ok.all():
-        return path
-    stop = int(np.argmin(ok))  # a diverged run: draw up to its last finite point
-    return path[:stop]
-
-
 # --------------------------------------------------------------------------- EWMA pictures
 
 
 def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
-              ax=None, column=None, title=None, ylabel=None, label=None, init="first", bias_correction=False):
+              ax=None, column=None, title=None, ylabel=None, label=None, init="first", bias_correction=False,
+              backend="matplotlib", start=None, end=None):
     r"""A series as points and one EWMA line for each decay given.
 
     Each line is :func:`ewmakit.ewma` of the series,
@@ -428,9 +241,15 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
     beta, alpha, window, span, halflife, com : number or sequence, optional
         Instead of ``betas``, any one decay spec, one value or several
         (``window=(10, 50)``): one line per value. Labels read
-        ``β=0.9 (≈19-day)`` for β (the n-period EMA with that β), else the
-        spec as given: ``window=10``, ``span=20``, ``halflife=5``...
+        ``β=0.9 (≈10 days, span 19)`` for β (it averages about 1/(1 − β)
+        points; the n-period EMA with that β has span n), else the spec as
+        given: ``window=10``, ``span=20``, ``halflife=5``...
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: date (or step) and value on every point and line); it needs
+        ``pip install "ewmakit[interactive]"`` and takes no ``ax``.
     column : str, optional
         The column of a DataFrame (found whatever its case).
     title, ylabel, label : str, optional
@@ -438,12 +257,21 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
         legend label (default: the series name).
     init, bias_correction
         Passed to :func:`ewmakit.ewma`.
+    start, end : index label or date string, optional
+        Show only this range (both ends included, as ``series.loc[start:end]``;
+        ``"2020"`` is all of 2020). The EWMAs are computed on the whole
+        series, so the first point shown carries its full history. Default:
+        everything, except for a daily series longer than 3 years, of which
+        the last 2 years are shown (20 years of daily points and their EWMAs
+        are a blur at any figure size) and the title says so; pass
+        ``start=series.index[0]`` to see it all. (matplotlib only: plotly
+        figures zoom.)
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         Its first collection holds the points; ``ax.lines`` has one EWMA line
-        per value, in order.
+        per value, in order. Long ranges get smaller points and thinner lines.
 
     Raises
     ------
@@ -459,29 +287,44 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
     >>> s = pd.Series([5.0, 6, 4, 7, 5, 10, 8, 6, 7], name="price")
     >>> ax = plot.smoothing(s, betas=(0.5, 0.9))
     >>> [line.get_label() for line in ax.lines]
-    ['β=0.5 (≈3-point)', 'β=0.9 (≈19-point)']
+    ['β=0.5 (≈2 points, span 3)', 'β=0.9 (≈10 points, span 19)']
     >>> len(ax.collections[0].get_offsets())
     9
     >>> ax = plot.smoothing(s, window=(3, 5))
     >>> [line.get_label() for line in ax.lines]
     ['window=3', 'window=5']
+    >>> from ewmakit import data
+    >>> ax = plot.smoothing(data.sample("sp500"))          # 1999–2018: the last 2 years shown
+    >>> ax.get_title()
+    'Close and its exponentially weighted moving averages (the last 2 of 20.0 years shown: start=, end= choose)'
+    >>> fig = plot.smoothing(s, betas=(0.5, 0.9), backend="plotly")
+    >>> len(fig.data), fig.data[1].y[:3].round(2).tolist()
+    (3, [5.0, 5.5, 4.75])
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.smoothing(series, betas, beta=beta, alpha=alpha, window=window, span=span, halflife=halflife,
+                                     com=com, column=column, title=title, ylabel=ylabel, label=label, init=init,
+                                     bias_correction=bias_correction, start=start, end=end)
     spec, values_of_spec = _decays(betas, {"beta": beta, "alpha": alpha, "window": window, "span": span,
                                            "halflife": halflife, "com": com})
     s = _series(series, column)
-    ax = _axes(ax, figsize=(10, 5))
-    x = s.index
-    unit = _unit(x)
+    unit = _unit(s.index)
     name = label if label is not None else (str(s.name) if s.name is not None else "data")
-    ax.scatter(x, s.to_numpy(), s=8, color=_GREY, alpha=0.8, label=name, zorder=2)
     values = s.to_numpy()
-    for i, v in enumerate(values_of_spec):
-        line = core.ewma(values, **{spec: v}, init=init, bias_correction=bias_correction)
-        ax.plot(x, line, color=_color(i), lw=1.8, label=_decay_label(spec, v, unit), zorder=3)
+    lines = [core.ewma(values, **{spec: v}, init=init, bias_correction=bias_correction) for v in values_of_spec]
+    shown, note = _shown_range(s.index, start, end)
+    x = s.index[shown]
+    ax = _axes(ax, figsize=(10, 5))
+    n = len(x)
+    ax.scatter(x, values[shown], s=8 if n <= 750 else 3 if n <= 3000 else 1, color=_GREY, alpha=0.8, label=name,
+               zorder=2)
+    for i, (v, line) in enumerate(zip(values_of_spec, lines)):
+        ax.plot(x, line[shown], color=_color(i), lw=1.8 if n <= 1500 else 1.0, label=_decay_label(spec, v, unit),
+                zorder=3)
     ax.set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "t (step)")
     ax.set_ylabel(ylabel if ylabel is not None else name)
     if title is None:
-        title = f"{name} and its exponentially weighted moving averages" if values_of_spec else name
+        title = (f"{name} and its exponentially weighted moving averages" if values_of_spec else name) + note
     ax.set_title(title)
     ax.legend(loc="best", fontsize=9)
     ax.grid(True, alpha=0.25)
@@ -489,7 +332,7 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
 
 
 def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=None, init="first",
-                bias_correction=False, title=None):
+                bias_correction=False, title=None, backend="matplotlib"):
     r"""A short series and its EWMAs: a low β follows the noise, a high β lags behind.
 
     Parameters
@@ -497,6 +340,11 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=
     data : sequence of float, default (5, 6, 4, 7, 5, 10, 8, 6, 7)
     betas : sequence of float, default (0.1, 0.5, 0.9)
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: step and value); it needs ``pip install
+        "ewmakit[interactive]"`` and takes no ``ax``.
     init, bias_correction
         Passed to :func:`ewmakit.ewma`; ``init="zero"`` shows the start-up
         bias that ``bias_correction=True`` removes.
@@ -504,7 +352,7 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         The points (first collection) and one line per β.
 
     Examples
@@ -516,7 +364,12 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=
     (3, 9)
     >>> ax.lines[2].get_ydata()[:3].round(2).tolist()
     [5.0, 5.1, 4.99]
+    >>> fig = plot.beta_impact(backend="plotly")
+    >>> fig.data[3].y[:3].round(2).tolist()
+    [5.0, 5.1, 4.99]
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.beta_impact(data, betas, init=init, bias_correction=bias_correction, title=title)
     s = _series(data)
     bs = _betas(betas)
     ax = _axes(ax, figsize=(8, 4.5))
@@ -541,7 +394,7 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=
     return ax
 
 
-def weights(beta, n=30, *, ax=None, title=None):
+def weights(beta, n=30, *, ax=None, title=None, backend="matplotlib"):
     r"""The weight an EWMA gives each of the last ``n`` points, newest on the right.
 
     The weight of the point ``k`` steps old is (1 − β)·β^k (the zero-start
@@ -556,11 +409,16 @@ def weights(beta, n=30, *, ax=None, title=None):
     n : int, default 30
         How many points to show.
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: age and weight of each bar); it needs ``pip install
+        "ewmakit[interactive]"`` and takes no ``ax``.
     title : str, optional
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         One bar (patch) per point.
 
     Examples
@@ -574,7 +432,12 @@ def weights(beta, n=30, *, ax=None, title=None):
     0.1
     >>> [line.get_label().split(" = ")[0] for line in ax.lines]
     ['half-life ln 0.5 / ln β', 'effective window 1/(1−β)', 'n-period EMA window (1+β)/(1−β)']
+    >>> fig = plot.weights(0.9, 30, backend="plotly")
+    >>> len(fig.data[0].y), round(float(fig.data[0].y[-1]), 3)
+    (30, 0.1)
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.weights(beta, n, title=title)
     b = check_unit("beta", beta)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be an integer >= 1, got {n!r}")
@@ -603,7 +466,7 @@ def weights(beta, n=30, *, ax=None, title=None):
     return ax
 
 
-def window_to_beta(max_window=60, *, mark=(19, 20), ax=None, title=None):
+def window_to_beta(max_window=60, *, mark=(19, 20), ax=None, title=None, backend="matplotlib"):
     r"""β and α of the n-period EMA against the window n.
 
     β = 1 − 2/(n+1) = (n−1)/(n+1) is the weight of the past; the often
@@ -615,11 +478,16 @@ def window_to_beta(max_window=60, *, mark=(19, 20), ax=None, title=None):
     mark : int or sequence of int, default (19, 20)
         Windows to annotate (19 gives β = 0.9 exactly).
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: n and the weight); it needs ``pip install
+        "ewmakit[interactive]"`` and takes no ``ax``.
     title : str, optional
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         Lines ``β = (n−1)/(n+1)`` and ``α = 2/(n+1)``, then one marker line per mark.
 
     Examples
@@ -631,7 +499,12 @@ def window_to_beta(max_window=60, *, mark=(19, 20), ax=None, title=None):
     ['β = 1 − 2/(n+1) = (n−1)/(n+1)  (weight of the past)',
      'α = 2/(n+1)  (weight of the newest point)',
      'n = 19: β = 0.9, α = 0.1']
+    >>> fig = plot.window_to_beta(40, mark=19, backend="plotly")
+    >>> [round(float(v), 3) for v in fig.data[2].y]
+    [0.1, 0.9]
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.window_to_beta(max_window, mark=mark, title=title)
     from .decay import alpha_from_window, beta_from_window
 
     if isinstance(max_window, bool) or not isinstance(max_window, numbers.Integral) or max_window < 2:
@@ -662,7 +535,7 @@ def _path_labels_ok(paths):
 
 
 def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, title=None, colorbar=True,
-            lines=True, resolution=300):
+            lines=True, resolution=300, backend="matplotlib"):
     r"""Contours of a 2-D test function with optimizer paths on them.
 
     A one-dimensional function is drawn as its graph (see :func:`curve`).
@@ -676,6 +549,12 @@ def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, t
     trajectories : Trajectory, (k, 2) array, list or dict of them
         Paths to draw; dict keys are the legend labels.
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: step, coordinates and loss on each path; coordinates and f on
+        the contours); it needs ``pip install "ewmakit[interactive]"`` and
+        takes no ``ax``.
     bounds : [(x0, x1), (y0, y1)], optional
         Default: the function's bounds, grown to hold every path's start.
     log : bool, optional
@@ -692,7 +571,7 @@ def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, t
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         ``ax.lines``: one line per trajectory (its label; a path of more
         than 600 points is drawn through 600 of them, first and last
         included), then the minima (label ``"minimum"``) and the starts
@@ -710,7 +589,15 @@ def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, t
     ('Adam (lr=0.05)', [-1.2, 1.0])
     >>> type(ax.collections[0].norm).__name__    # Rosenbrock spans decades: log levels
     'LogNorm'
+    >>> fig = plot.contour(f, {"Adam (lr=0.05)": run}, backend="plotly")
+    >>> fig.data[1].name, fig.data[1].hovertemplate.split("<br>")[0]
+    ('Adam (lr=0.05)', 'step %{customdata[0]}')
+    >>> fig.data[1].x[:2].round(3).tolist(), fig.data[1].customdata[:2].round(2).tolist()  # the path, [step, loss]
+    ([-1.2, -1.15], [[0.0, 24.2], [1.0, 12.05]])
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.contour(fn, trajectories, bounds=bounds, log=log, levels=levels, title=title,
+                                   colorbar=colorbar, lines=lines, resolution=resolution)
     f = _Fn(fn, bounds)
     paths = _paths(trajectories)
     if f.dim == 1:
@@ -744,13 +631,21 @@ def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, t
     return ax
 
 
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+
+
 def _draw_paths_2d(ax, f: _Fn, paths):
-    for i, (label, p, _) in enumerate(paths):
-        q = _thin(_finite_rows(p))
-        many = len(q) > 60
-        # earlier paths drawn wider, so that one hidden under a later one still shows at its edges
-        ax.plot(q[:, 0], q[:, 1], "-", marker=None if many else "o", ms=3, color=_color(i),
-                lw=1.6 + 1.2 * (len(paths) - 1 - i), label=label, zorder=4)
+    """Every path visible even where paths overlap: the path that travels least is drawn on top and
+    thinnest, the one that travels most at the bottom and widest; each has its own marker shape, at
+    every point of a short path, else at a dozen evenly spaced steps and at its end."""
+    thinned = [_thin(_finite_rows(p)) for _, p, _ in paths]
+    travel = [float(np.sum(np.hypot(*np.diff(q[:, :2], axis=0).T))) if len(q) > 1 else 0.0 for q in thinned]
+    depth = np.argsort(np.argsort(travel))  # 0: travels least (on top)
+    for i, ((label, _, _), q) in enumerate(zip(paths, thinned)):
+        marks = slice(None) if len(q) <= 60 else sorted({*np.linspace(0, len(q) - 1, 13).astype(int).tolist()})
+        ax.plot(q[:, 0], q[:, 1], "-", marker=_MARKERS[i % len(_MARKERS)], markevery=marks, ms=4 if len(q) <= 60
+                else 6, mec="w", mew=0.6, color=_color(i), lw=1.4 + 1.1 * int(depth[i]), alpha=0.95, label=label,
+                zorder=4.9 - 0.1 * int(depth[i]))
     if len(f.minima):
         ax.plot(f.minima[:, 0], f.minima[:, 1], "*", color="k", ms=13, mec="w", mew=0.8,
                 label="minimum", zorder=5, ls="none")
@@ -760,7 +655,7 @@ def _draw_paths_2d(ax, f: _Fn, paths):
                 zorder=5)
 
 
-def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=500):
+def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=500, backend="matplotlib"):
     r"""The graph of a 1-D test function with optimizer steps along it.
 
     Parameters
@@ -770,13 +665,18 @@ def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=5
         ``f(theta)`` (then give ``bounds=[(lo, hi)]``).
     trajectories : Trajectory, (k,) array, list or dict of them
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: step, θ and loss on each path); it needs ``pip install
+        "ewmakit[interactive]"`` and takes no ``ax``.
     bounds : [(lo, hi)], optional
     title : str, optional
     resolution : int, default 500
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         ``ax.lines[0]`` is the function; then one line per trajectory
         (points (θ_t, f(θ_t)) joined in step order).
 
@@ -790,7 +690,12 @@ def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=5
     >>> ax = plot.curve(q, {"β=0.5": run})
     >>> ax.lines[1].get_xydata()[:3].round(2).tolist()
     [[10.0, 100.0], [8.0, 64.0], [5.4, 29.16]]
+    >>> fig = plot.curve(q, {"β=0.5": run}, backend="plotly")
+    >>> fig.data[1].x[:3].round(2).tolist(), fig.data[1].y[:3].round(2).tolist()
+    ([10.0, 8.0, 5.4], [100.0, 64.0, 29.16])
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.curve(fn, trajectories, bounds=bounds, title=title, resolution=resolution)
     f = _Fn(fn, bounds)
     if f.dim != 1:
         raise ValueError(f"curve draws functions of one variable, {f.name!r} has {f.dim}")
@@ -798,7 +703,7 @@ def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=5
     (lo, hi), = f.expanded(paths) if bounds is None else f.bounds
     ax = _axes(ax, figsize=(8, 4.5))
     grid = np.linspace(lo, hi, int(resolution))
-    ax.plot(grid, f.value(grid[:, None]), color="0.35", lw=1.5, label=f"f = {f.name}")
+    ax.plot(grid, f.value(grid[:, None]), color="0.35", lw=1.5, label=_formula(fn, f))
     for i, (label, p, _) in enumerate(paths):
         q = _thin(_finite_rows(p))
         ax.plot(q[:, 0], f.value(q), "-o", color=_color(i), ms=4, lw=1.0, alpha=0.9, label=label)
@@ -814,7 +719,8 @@ def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=5
     return ax
 
 
-def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, resolution=80, elev=35, azim=-60):
+def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, resolution=80, elev=35, azim=-60,
+            backend="matplotlib"):
     r"""A 2-D test function as a 3-D surface, with optimizer paths lying on it.
 
     Parameters
@@ -823,6 +729,12 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
         As for :func:`contour`.
     ax : 3-D matplotlib Axes, optional
         ``fig.add_subplot(projection="3d")``; 2-D axes are an error.
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: a surface you can rotate, the paths drawn on it with step,
+        coordinates and loss); it needs ``pip install "ewmakit[interactive]"``
+        and takes no ``ax``.
     log : bool, optional
         Draw log₁₀(f − min f + ε) instead of f. Default: as for
         :func:`contour` (Rosenbrock, Beale).
@@ -832,7 +744,7 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
 
     Returns
     -------
-    mpl_toolkits.mplot3d.Axes3D
+    mpl_toolkits.mplot3d.Axes3D or plotly.graph_objects.Figure
         ``ax.lines``: one 3-D line per trajectory, then the minima and starts.
 
     Examples
@@ -844,7 +756,13 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
     >>> ax = plot.surface(functions.bowl, {"SGD (lr=0.1)": run})
     >>> ax.name, ax.lines[0].get_label(), len(ax.lines[0].get_xdata())
     ('3d', 'SGD (lr=0.1)', 51)
+    >>> fig = plot.surface(functions.bowl, {"SGD (lr=0.1)": run}, backend="plotly")
+    >>> fig.data[0].type, fig.data[1].type, fig.data[1].name, len(fig.data[1].x)
+    ('surface', 'scatter3d', 'SGD (lr=0.1)', 51)
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.surface(fn, trajectories, bounds=bounds, log=log, title=title, resolution=resolution,
+                                   elev=elev, azim=azim)
     f = _Fn(fn, bounds)
     if f.dim != 2:
         raise ValueError(f"surface draws functions of 2 variables, {f.name!r} has {f.dim}")
@@ -893,13 +811,18 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
     return ax
 
 
-def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
+def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None, backend="matplotlib"):
     r"""Loss against step for each run.
 
     Parameters
     ----------
     trajectories : Trajectory, 1-D array of losses, list or dict of them
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: step and loss); it needs ``pip install "ewmakit[interactive]"``
+        and takes no ``ax``.
     log : bool, optional
         A log y axis. Default: when every loss is positive and they span more
         than two decades.
@@ -911,7 +834,7 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
 
     Returns
     -------
-    matplotlib.axes.Axes
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
         One line per run.
 
     Raises
@@ -929,7 +852,12 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
     >>> ax = plot.convergence(runs)
     >>> len(ax.lines), ax.get_yscale()
     (2, 'log')
+    >>> fig = plot.convergence(runs, backend="plotly")
+    >>> len(fig.data), fig.layout.yaxis.type
+    (2, 'log')
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.convergence(trajectories, log=log, fmin=fmin, title=title)
     items = []
     for label, t in _labelled(trajectories, "losses", "run", "loss"):
         losses = np.asarray(t.losses if hasattr(t, "losses") else t, dtype=np.float64).reshape(-1)
@@ -960,12 +888,16 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None):
     return ax
 
 
-def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, log=None, title=None, dpi=80):
+def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, log=None, title=None, dpi=100,
+            backend="matplotlib", trail=12, on_frame=None):
     r"""Write a GIF of optimizers racing on the contours of a 2-D function.
 
-    Each frame draws every path up to one step; the steps shown are spaced
+    Frame j shows every optimizer at step k_j: the steps shown are spaced
     geometrically (early steps change most), and the last frame is the end
-    of the longest run.
+    of the longest run. Each optimizer is a head marker with a trail of a
+    fixed number of points (its positions at the last ``trail`` frames; the
+    first frames repeat the start), over a faint line through all its
+    positions shown so far. The GIF has every frame (Pillow, ``loop=0``).
 
     Parameters
     ----------
@@ -975,16 +907,29 @@ def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, 
         The ``.gif`` to write (with matplotlib's ``PillowWriter``; Pillow
         ships with matplotlib).
     ax : matplotlib Axes, optional
-        Draw on these axes (their figure is animated).
+        Draw on these axes (their figure is animated). Default: a new figure
+        8.5 inches wide, 850 pixels at the default ``dpi``.
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns a :class:`plotly.graph_objects.Figure` with one
+        frame per step shown, a play button and a slider (hover: step,
+        coordinates and loss); ``path`` is then None (write nothing) or an
+        ``.html`` file, written with plotly.js included so that it plays
+        offline. It needs ``pip install "ewmakit[interactive]"`` and takes no
+        ``ax``.
     frames : int, default 60
     fps : int, default 12
     title : str, optional
         Frame titles read ``"<title> — step k"``.
-    dpi : int, default 80
+    dpi : int, default 100
+    trail : int, default 12
+        Points in each optimizer's trail (matplotlib only).
+    on_frame : callable, optional
+        ``on_frame(j, k)`` after frame ``j`` (showing step ``k``) is written:
+        a progress bar's update, say (matplotlib only).
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or plotly.graph_objects.Figure
         The figure at its last frame (close it with ``plt.close(fig)``).
 
     Examples
@@ -997,10 +942,15 @@ def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, 
     >>> f = functions.beale
     >>> runs = {"Adam": minimize(f, f.start, "adam", grad=f.grad, lr=0.05, steps=100)}
     >>> gif = os.path.join(tempfile.mkdtemp(), "race.gif")
-    >>> fig = plot.animate(f, runs, gif, frames=5, fps=5, dpi=40)
-    >>> Image.open(gif).n_frames
-    5
+    >>> fig = plot.animate(f, runs, gif, frames=5, fps=5)
+    >>> Image.open(gif).n_frames, Image.open(gif).width >= 800
+    (5, True)
+    >>> fig = plot.animate(f, runs, None, frames=5, backend="plotly")
+    >>> len(fig.frames), bool(fig.frames[-1].data[0].x[-1] == runs["Adam"].path[-1, 0])
+    (5, True)
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.animate(fn, trajectories, path, frames=frames, fps=fps, bounds=bounds, log=log, title=title)
     from matplotlib.animation import PillowWriter
 
     f = _Fn(fn, bounds)
@@ -1011,41 +961,80 @@ def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, 
         raise ValueError("animate needs at least one trajectory")
     if isinstance(frames, bool) or not isinstance(frames, numbers.Integral) or frames < 1:
         raise ValueError(f"frames must be an integer >= 1, got {frames!r}")
+    if isinstance(trail, bool) or not isinstance(trail, numbers.Integral) or trail < 1:
+        raise ValueError(f"trail must be an integer >= 1, got {trail!r}")
+    if on_frame is not None and not callable(on_frame):
+        raise TypeError(f"on_frame must be callable or None, got {type(on_frame).__name__}")
     out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if ax is None:
+        ax = pyplot().figure(figsize=(8.5, 7)).add_subplot()
     # filled levels only and a coarser grid: every frame redraws the background
     ax = contour(fn, trajectories, ax=ax, bounds=bounds, log=log, colorbar=False, lines=False, resolution=150,
                  title=title if title is not None else f.name)
     fig = ax.figure
-    lines = ax.lines[: len(paths)]
+    history = ax.lines[: len(paths)]  # contour's full paths: redrawn as the faint path so far
+    for line in history:
+        line.set(alpha=0.35, lw=1.0, marker="")
     finite = [_finite_rows(p) for _, p, _ in paths]
-    longest = max(len(q) for q in finite)
-    steps = np.unique(np.round(np.geomspace(1, longest, int(frames)))).astype(int) - 1
-    if len(steps) < frames:  # fill in linearly where the geometric spacing repeats early steps
-        extra = np.setdiff1d(np.round(np.linspace(0, longest - 1, 4 * frames)).astype(int), steps)
-        pick = extra[np.round(np.linspace(0, len(extra) - 1, min(len(extra), frames - len(steps)))).astype(int)]
-        steps = np.union1d(steps, pick)[:frames] if len(extra) else steps
+    steps = _frame_steps(max(len(q) for q in finite), int(frames))
+    trails = [ax.plot([], [], "-", color=h.get_color(), lw=2.6, solid_capstyle="round", zorder=6)[0] for h in history]
+    heads = [ax.plot([], [], _MARKERS[i % len(_MARKERS)], color=h.get_color(), ms=9, mec="k", mew=1.0, zorder=7)[0]
+             for i, h in enumerate(history)]
     base = ax.get_title()
-
-    def draw(k):
-        for line, q in zip(lines, finite):
-            upto = _thin(q[: k + 1], 300)
-            line.set_data(upto[:, 0], upto[:, 1])
-        ax.set_title(f"{base} — step {k}")
-        return lines
 
     # the writer directly rather than FuncAnimation.save, which draws every frame twice on Agg
     writer = PillowWriter(fps=int(fps))
     with writer.saving(fig, out, dpi):
-        for k in steps:
-            draw(int(k))
+        for j, drawn in enumerate(_race_frames(finite, steps, int(trail))):
+            for (past, tail), h, t, head in zip(drawn, history, trails, heads):
+                h.set_data(past[:, 0], past[:, 1])
+                t.set_data(tail[:, 0], tail[:, 1])
+                head.set_data(tail[-1:, 0], tail[-1:, 1])
+            ax.set_title(f"{base} — step {steps[j]}")
             writer.grab_frame()
+            if on_frame is not None:
+                on_frame(j, int(steps[j]))
     return fig
+
+
+def _frame_steps(longest: int, frames: int) -> np.ndarray:
+    """The step each frame of :func:`animate` shows: geometric (early steps change most), filled in
+    linearly where rounding repeats a step, the last one ``longest − 1``."""
+    steps = np.unique(np.round(np.geomspace(1, longest, frames))).astype(int) - 1
+    if len(steps) < frames:  # fill in linearly where the geometric spacing repeats early steps
+        extra = np.setdiff1d(np.round(np.linspace(0, longest - 1, 4 * frames)).astype(int), steps)
+        pick = extra[np.round(np.linspace(0, len(extra) - 1, min(len(extra), frames - len(steps)))).astype(int)]
+        steps = np.union1d(steps, pick)[:frames] if len(extra) else steps
+    return steps
+
+
+def _race_frames(finite, steps, trail: int):
+    """For each frame, for each path: (the path so far, its trail of exactly ``trail`` points: the
+    positions at the last ``trail`` frames, the start repeated before the first frame).
+
+    The path so far goes through the same (at most 600) points of the whole path in every frame, so
+    its shape never changes; a path that diverged stays at its last finite point.
+    """
+    keep = [np.unique(np.round(np.linspace(0, len(q) - 1, min(len(q), 600))).astype(int)) for q in finite]
+    for j in range(len(steps)):
+        shown = steps[: j + 1]
+        drawn = []
+        for q, idx in zip(finite, keep):
+            k = min(int(shown[-1]), len(q) - 1)
+            past = q[np.r_[idx[idx < k], k]]
+            at = q[np.minimum(shown, len(q) - 1)]
+            tail = at[-trail:]
+            if len(tail) < trail:
+                tail = np.concatenate([np.repeat(q[:1], trail - len(tail), axis=0), tail])
+            drawn.append((past, tail))
+        yield drawn
 
 
 # --------------------------------------------------------------------------- finance and SPC pictures
 
 
-def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None):
+def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None, backend="matplotlib"):
     r"""Draw an EWMA control chart made by :func:`ewmakit.control.ewma_chart`.
 
     Parameters
@@ -1053,6 +1042,11 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None):
     chart : DataFrame
         Columns ``value, ewma, center, lcl, ucl, signal``.
     ax : matplotlib Axes, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: date (or observation) and value); it needs ``pip install
+        "ewmakit[interactive]"`` and takes no ``ax``.
     title, ylabel : str, optional
     mark : index value, optional
         Draw a dotted vertical line there (e.g. the end of phase I, or a
@@ -1060,8 +1054,8 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None):
 
     Returns
     -------
-    matplotlib.axes.Axes
-        The observations (first collection), then lines ``EWMA z``,
+    matplotlib.axes.Axes or plotly.graph_objects.Figure
+        The observations (first collection), then lines ``EWMA of the observations``,
         ``UCL``, ``LCL``, ``center`` and the signals.
 
     Examples
@@ -1072,15 +1066,20 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None):
     >>> chart = ewma_chart([0.3, -0.4, 0.1, 0.5, 1.6, 1.4, 1.9, 1.2, 2.0, 1.8], 0.2, 3.0, target=0.0, sigma=1.0)
     >>> ax = plot.control_chart(chart)
     >>> [line.get_label() for line in ax.lines]
-    ['EWMA z', 'UCL', 'LCL', 'center', 'signal (2)']
+    ['EWMA of the observations', 'UCL', 'LCL', 'center', 'signal (2)']
+    >>> fig = plot.control_chart(chart, backend="plotly")
+    >>> fig.data[1].y.round(3)[:3].tolist(), len(fig.data[-1].x)
+    ([0.06, -0.032, -0.006], 2)
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.control_chart(chart, title=title, ylabel=ylabel, mark=mark)
     need = ["value", "ewma", "center", "lcl", "ucl", "signal"]
     if not isinstance(chart, pd.DataFrame) or any(c not in chart.columns for c in need):
         raise ValueError(f"chart must be a DataFrame from ewmakit.control.ewma_chart with columns {need}")
     ax = _axes(ax, figsize=(10, 4.5))
     x = chart.index
     ax.scatter(x, chart["value"], s=8, color=_GREY, label="observation", zorder=2)
-    ax.plot(x, chart["ewma"], color=PALETTE[0], lw=1.6, label="EWMA z", zorder=3)
+    ax.plot(x, chart["ewma"], color=PALETTE[0], lw=1.6, label="EWMA of the observations", zorder=3)
     ax.plot(x, chart["ucl"], color=PALETTE[3], lw=1.1, label="UCL")
     ax.plot(x, chart["lcl"], color=PALETTE[3], lw=1.1, ls="--", label="LCL")
     ax.plot(x, chart["center"], color="0.3", lw=0.8, ls=":", label="center")
@@ -1103,7 +1102,7 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None):
 
 
 def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, volatility=False, title=None,
-               ylabel="price"):
+               ylabel="price", backend="matplotlib"):
     r"""Price with two EMAs, a MACD panel and an RSI panel (and RiskMetrics volatility).
 
     Parameters
@@ -1113,6 +1112,11 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
         ``CLOSE``; a yfinance frame of one ticker gives its) or a close Series.
     ax : sequence of matplotlib Axes, optional
         3 axes (4 with ``volatility=True``); default: a new figure.
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: date and value on every panel, one shared x axis); it needs
+        ``pip install "ewmakit[interactive]"`` and takes no ``ax``.
     fast, slow : int, default 20, 50
         The EMA windows drawn on the price (TA-Lib seeded,
         :func:`ewmakit.finance.ema`); crossings are marked ▲/▼.
@@ -1125,7 +1129,7 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or plotly.graph_objects.Figure
 
     Examples
     --------
@@ -1134,7 +1138,13 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
     >>> fig = plot.indicators(data.sample("sp500").loc["2018"])
     >>> len(fig.axes), fig.axes[2].get_ylabel()
     (3, 'RSI(14)')
+    >>> fig = plot.indicators(data.sample("sp500").loc["2018"], backend="plotly")
+    >>> fig.layout.yaxis3.title.text
+    'RSI(14)'
     """
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.indicators(frame, fast=fast, slow=slow, macd=macd, rsi=rsi, volatility=volatility,
+                                      title=title, ylabel=ylabel)
     from . import finance
 
     close = _series(frame)  # a frame's Close column, whatever its case
@@ -1186,6 +1196,107 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
         d.plot(x, vol, color=PALETTE[3], lw=1.2, label="RiskMetrics σ, β=0.94")
         d.set_ylabel("volatility\n(% a year)")
         d.legend(loc="upper left", fontsize=8)
+    for axis in axes:
+        axis.grid(True, alpha=0.25)
+    axes[-1].set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "t (step)")
+    fig.align_ylabels(axes)
+    return fig
+
+
+def backtest(result, *, column=None, ax=None, title=None, ylabel="price", backend="matplotlib"):
+    r"""Draw a backtest: the price with its entries and exits, the equity, the drawdown.
+
+    Parameters
+    ----------
+    result : ewmakit.backtest.BacktestResult
+        What :func:`ewmakit.backtest.backtest` (``ewmakit.finance.backtest``)
+        returned, for one series or a panel (not ``by=`` groups: backtest
+        the group alone to draw it).
+    column : label, optional
+        The series of a panel to draw (needed when there are several).
+    ax : sequence of 3 matplotlib Axes, optional
+        Default: a new figure.
+    title, ylabel : str, optional
+    backend : {"matplotlib", "plotly"}, default "matplotlib"
+        ``"plotly"`` returns an interactive
+        :class:`plotly.graph_objects.Figure` with the same data and labels
+        (hover: date and value on every panel, one shared x axis); it needs
+        ``pip install "ewmakit[interactive]"`` and takes no ``ax``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or plotly.graph_objects.Figure
+        Three panels: the price with ▲ long entries, ▼ short entries and ✕
+        exits at their execution prices; the equity (from 1) with buy and
+        hold for comparison; the drawdown in %.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from ewmakit import data, finance, plot
+    >>> close = data.sample("sp500")["Close"].loc["2005":"2012"]
+    >>> signal = (finance.ema(close, 10) > finance.ema(close, 50)).astype(int)
+    >>> fig = plot.backtest(finance.backtest(close, signal, fee=0.001))
+    >>> [a.get_ylabel() for a in fig.axes]
+    ['price', 'equity (from 1)', 'drawdown (%)']
+    >>> fig = plot.backtest(finance.backtest(close, signal, fee=0.001), backend="plotly")
+    >>> fig.layout.yaxis2.title.text, fig.data[0].name
+    ('equity (from 1)', 'close')
+    """
+    from .backtest import BacktestResult
+
+    if (interactive := _interactive(backend, ax)) is not None:
+        return interactive.backtest(result, column=column, title=title, ylabel=ylabel)
+    if not isinstance(result, BacktestResult):
+        raise TypeError(f"result must be what ewmakit.backtest.backtest returned, got {type(result).__name__}")
+    if result.by is not None:
+        raise ValueError("plot.backtest draws one series: a backtest with by= holds groups of rows; backtest the "
+                         "group you want to draw alone")
+    close = _pick(_pandas(result.close, "price"), column, "close")
+    equity = _pick(_pandas(result.equity), column, "equity")
+    drawdown = _pick(_pandas(result.drawdown), column, "drawdown")
+    trades = result.trades
+    if not isinstance(result.stats, pd.Series):
+        trades = trades[(trades["column"] == equity.name).to_numpy()]
+    if ax is None:
+        plt = pyplot()
+        fig, axes = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True, height_ratios=[3, 1.8, 1.1])
+    else:
+        axes = list(np.ravel(ax))
+        if len(axes) != 3:
+            raise ValueError(f"backtest needs 3 axes, got {len(axes)}")
+        fig = axes[0].figure
+    x = equity.index
+    a = axes[0]
+    a.plot(x, close.to_numpy(), color="0.35", lw=1.0, label="close")
+    longs = (trades["direction"] == "long").to_numpy()
+    a.plot(trades["entry_date"][longs], trades["entry_price"][longs], "^", color=PALETTE[2], ms=7, ls="none",
+           label=f"long entry ({int(longs.sum())})")
+    if (~longs).any():
+        a.plot(trades["entry_date"][~longs], trades["entry_price"][~longs], "v", color=PALETTE[3], ms=7,
+               ls="none", label=f"short entry ({int((~longs).sum())})")
+    closed = (trades["status"] == "closed").to_numpy()
+    a.plot(trades["exit_date"][closed], trades["exit_price"][closed], "x", color="0.1", ms=6, ls="none",
+           label=f"exit ({int(closed.sum())})")
+    a.set_ylabel(ylabel)
+    name = close.name if close.name is not None else "price"
+    a.set_title(title if title is not None else
+                f"{name}: backtest ({'long/short' if result.short else 'long/flat'}, execute={result.execute!r}, "
+                f"fee={result.fee:g}, slippage={result.slippage:g})")
+    a.legend(loc="best", fontsize=8)
+    b = axes[1]
+    values = close.to_numpy(dtype=float)
+    first = values[np.flatnonzero(~np.isnan(values))[0]] if (~np.isnan(values)).any() else np.nan
+    b.plot(x, equity.to_numpy(), color=PALETTE[0], lw=1.4, label="strategy")
+    b.plot(x, pd.Series(values / first).ffill().to_numpy(), color=_GREY, lw=1.0, label="buy and hold")
+    b.axhline(1.0, color="0.5", lw=0.6)
+    b.set_ylabel("equity (from 1)")
+    b.legend(loc="upper left", fontsize=8)
+    c = axes[2]
+    dd = drawdown.to_numpy() * 100
+    c.fill_between(x, dd, 0, color=PALETTE[3], alpha=0.35, lw=0)
+    c.plot(x, dd, color=PALETTE[3], lw=0.8)
+    c.set_ylabel("drawdown (%)")
     for axis in axes:
         axis.grid(True, alpha=0.25)
     axes[-1].set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "t (step)")

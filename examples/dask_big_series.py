@@ -1,7 +1,8 @@
 """Exact EWMAs on data that does not fit in memory: Parquet on disk, dask, a local cluster.
 
     pip install 'ewmakit[dask]'
-    python examples/dask_big_series.py [--rows 5_000_000] [--partitions 20] [--tickers 500]
+    python examples/dask_big_series.py [--out DIR] [--rows 5_000_000] [--partitions 20] [--tickers 500] [--quiet]
+    # writes ticks_smoothed/ (Parquet), panel_ema20.parquet and dask_ewma.png into DIR
 
 1. A long tick series (irregular timestamps, gaps) is written as Parquet, one
    partition at a time, then smoothed from disk with a 30-second half-life on
@@ -11,7 +12,7 @@
 
 Both are checked against the in-memory result (the example data is small
 enough to read back): equal to rounding, NaN for NaN, whatever the partitions.
-Each worker holds a few partitions at a time, however long the series.
+A progress bar (on a terminal) moves as each partition is smoothed on the cluster.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 
 def tick_partition(i: int, rows: int) -> pd.DataFrame:
@@ -48,18 +51,28 @@ def panel_partition(i: int, days: int, tickers: int) -> pd.DataFrame:
     return pd.DataFrame({"date": date, "ticker": ticker, "close": close})[listed].reset_index(drop=True)
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> list[Path]:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rows", type=int, default=5_000_000, help="ticks in the series")
-    p.add_argument("--partitions", type=int, default=20)
-    p.add_argument("--tickers", type=int, default=500)
+    p.add_argument("--out", type=Path, default=Path("ewmakit-examples"),
+                   help="folder for the results, created if missing (default: ./ewmakit-examples)")
+    p.add_argument("--rows", type=int, default=5_000_000, help="ticks in the series (default: 5 000 000)")
+    p.add_argument("--partitions", type=int, default=20, help="Parquet partitions of the ticks (default: 20)")
+    p.add_argument("--tickers", type=int, default=500, help="tickers in the panel, >= 1 (default: 500)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (there is none off a terminal)")
     args = p.parse_args(argv)
+    for name in ("rows", "partitions", "tickers"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name} must be >= 1, got {getattr(args, name)}")
 
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, as_completed, futures_of
 
     import ewmakit
-    import ewmakit.dask  # noqa: F401  (registers the .ewmakit accessor on dask objects)
+    import ewmakit.dask  # registers the .ewmakit accessor on dask objects
+    from ewmakit import plot
+
+    plot.use_agg()
+    args.out.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="ewmakit-dask-example-") as tmpdir, \
             LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster, \
@@ -78,13 +91,19 @@ def main(argv=None) -> None:
         ema = price.ewmakit.smooth(halflife="30s", times="index", bias_correction=True)  # = pandas ewm(halflife, times)
         vol = ewmakit.dask.ewmstd(price, halflife="5min", times="index", bias_correction=True)
         out = ticks.assign(ema=ema, vol=vol)  # same partitions as ticks: assigned without a shuffle
-        out.to_parquet(tmp / "ticks_smoothed")
+        # persist starts the work on the cluster; the bar ticks as each partition is done. (persist keeps the
+        # result in the workers' memory: for data bigger than the cluster, call out.to_parquet directly.)
+        out = out.persist()
+        for _ in tqdm(as_completed(futures_of(out)), total=len(futures_of(out)), desc="smoothing partitions",
+                      unit="partition", leave=False, disable=True if args.quiet else None):
+            pass
+        out.to_parquet(args.out / "ticks_smoothed")
         print(f"smoothed and written in {time.perf_counter() - t:.1f} s")
-        print(dd.read_parquet(tmp / "ticks_smoothed").tail(3).round(4).to_string())
+        print(dd.read_parquet(args.out / "ticks_smoothed").tail(3).round(4).to_string())
 
         # the same in memory, on the whole series: equal to rounding, NaN for NaN
         whole = dd.read_parquet(tmp / "ticks").compute()["price"]
-        got = dd.read_parquet(tmp / "ticks_smoothed").compute()
+        got = dd.read_parquet(args.out / "ticks_smoothed").compute()
         exp = ewmakit.ewma(whole, halflife="30s", times=whole.index, bias_correction=True)
         print(f"ema vs in memory: max |relative difference| = {_maxrel(got['ema'], exp):.1e}, "
               f"same NaN: {np.array_equal(np.isnan(got['ema']), np.isnan(exp))}")
@@ -96,10 +115,26 @@ def main(argv=None) -> None:
         panel["ema20"] = ewmakit.dask.ewma(panel, window=20, by="ticker", columns="close")
         res = panel.compute()
         print(f"\npanel: {len(res):,} rows, {res['ticker'].nunique()} tickers over {panel.npartitions} partitions")
-        print(res[res["ticker"] == "T0042"].tail(3).round({"close": 3, "ema20": 3}).to_string(index=False))
+        show = res["ticker"].iloc[-1]  # a ticker that exists whatever --tickers (the last one listed)
+        print(res[res["ticker"] == show].tail(3).round({"close": 3, "ema20": 3}).to_string(index=False))
         ref = res.groupby("ticker")["close"].transform(lambda s: s.ewm(span=20, adjust=False).mean())
         print(f"ema20 vs pandas groupby().ewm(span=20, adjust=False): max |relative difference| = "
               f"{_maxrel(res['ema20'], ref):.1e}")
+        res.to_parquet(args.out / "panel_ema20.parquet")
+
+    # a picture: the last 2000 ticks and their 30-second EMA
+    tail = got.iloc[-2000:]
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.plot(tail.index, tail["price"], ".", ms=2, color="0.55", label="price (ticks)")
+    ax.plot(tail.index, tail["ema"], color=plot.PALETTE[0], lw=1.6, label="EMA, half-life 30 s (computed on dask)")
+    ax.set(xlabel="time", ylabel="price", title="The last 2000 ticks and their time-aware EMA")
+    ax.legend()
+    ax.grid(True, alpha=0.25)
+    written = [args.out / "ticks_smoothed", args.out / "panel_ema20.parquet",
+               plot.save(fig, args.out / "dask_ewma.png")]
+    for path in written:
+        print(f"wrote {path}")
+    return written
 
 
 def _maxrel(a, b) -> float:

@@ -22,9 +22,9 @@ import ewmakit
 from ewmakit import _demos, cli, data
 
 DEMO_FILES = {
-    "spy_scatter.png", "spy_ewma.png", "beta_impact.png", "weights.png", "window_beta.png", "bowl.png",
-    "momentum.png", "wavy_momentum.png", "wavy_beta_sweep.png", "regression_surface.png", "race_rosenbrock.png",
-    "race_beale.png", "race.gif", "indicators.png", "control_chart.png",
+    "spy_scatter.png", "spy_ewma.png", "beta_impact.png", "weights.png", "window_beta.png", "bias_correction.png",
+    "elongated_contours.png", "elongated_surface.png", "momentum.png", "wavy_momentum.png", "wavy_beta_sweep.png",
+    "regression_surface.png", "race_rosenbrock.png", "race_beale.png", "indicators.png", "control_chart.png",
 }
 
 
@@ -116,6 +116,7 @@ def test_version(capsys):
     ("download", "ewmakit download SPY QQQ TLT"),
     ("optimize", "ewmakit optimize rosenbrock --method adam"),
     ("demo", "ewmakit demo --out figures --offline"),
+    ("backtest", "ewmakit backtest sample:sp500 --fast 10 --slow 50"),
 ])
 def test_each_command_help_has_examples(command, example, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -167,12 +168,12 @@ def test_smooth_subprocess_writes_csv_and_png(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "sp500.csv: Close, 253 rows from 2008-01-02 to 2008-12-31"
-    assert "β=0.9 (≈19-day)" in lines[1]
+    assert "β=0.9 (≈10 days, span 19)" in lines[1]
     assert lines[-2:] == ["wrote sp.csv", "wrote sp.png"]
     table = pd.read_csv(tmp_path / "sp.csv", index_col="Date", parse_dates=True)
     close = data.sample("sp500")["Close"].loc["2008"]
-    assert list(table.columns) == ["Close", "β=0.5 (≈3-day)", "β=0.9 (≈19-day)"]
-    np.testing.assert_allclose(table["β=0.9 (≈19-day)"], ewmakit.ewma(close.to_numpy(), 0.9), rtol=1e-9)
+    assert list(table.columns) == ["Close", "β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)"]
+    np.testing.assert_allclose(table["β=0.9 (≈10 days, span 19)"], ewmakit.ewma(close.to_numpy(), 0.9), rtol=1e-9)
     with Image.open(tmp_path / "sp.png") as im:
         assert im.format == "PNG" and im.size[0] > 500
 
@@ -186,7 +187,7 @@ def test_smooth_window_halflife_and_default_betas(offline, capsys):
     assert capsys.readouterr().out.startswith("sample nasdaq: Close, 5031 rows")
     assert cli.main(["smooth", "sample:sp500", "--out", "d.csv", "--column", "Open"]) == 0
     table = pd.read_csv(offline / "d.csv", index_col=0)
-    assert list(table.columns) == ["Open", "β=0.5 (≈3-day)", "β=0.9 (≈19-day)", "β=0.95 (≈39-day)"]
+    assert list(table.columns) == ["Open", "β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)", "β=0.95 (≈20 days, span 39)"]
 
 
 def test_smooth_csv_source(offline, capsys):
@@ -264,7 +265,7 @@ def test_smooth_long_csv_in_a_subprocess_with_dates_and_any_case(tmp_path):
     table = pd.read_csv(tmp_path / "o.csv")
     assert table["date"].tolist() == kept["date"].tolist()
     expected = kept.groupby("ticker")["close"].ewm(alpha=0.1, adjust=False).mean().droplevel(0).sort_index()
-    np.testing.assert_allclose(table["β=0.9 (≈19-day)"], expected, rtol=1e-9)
+    np.testing.assert_allclose(table["β=0.9 (≈10 days, span 19)"], expected, rtol=1e-9)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -464,9 +465,8 @@ def test_demo_writes_every_figure_offline(offline, capsys):
     assert lines[0].startswith("SPY demo data: S&P 500 index 2008 from the offline sample (offline and SPY is not "
                                "cached")
     assert len(lines) == 2  # the data source and the one-line summary
-    assert lines[1].startswith(f"wrote 15 files (14 PNG, 1 GIF) for 9 demos to {out_dir} in ")
-    progress = captured.err.splitlines()
-    assert len(progress) == len(_demos.DEMOS) and progress[-1].startswith("[########################] 9/9")
+    assert lines[1].startswith(f"wrote 16 files (16 PNG) for 10 demos to {out_dir} in ")
+    assert captured.err == ""  # the progress bar shows on a terminal only
     assert {p.name for p in out_dir.iterdir()} == DEMO_FILES
     for p in out_dir.iterdir():
         with Image.open(p) as im:
@@ -523,3 +523,36 @@ def test_method_label_names_lr_and_beta():
     assert _demos.method_label("momentum", 0.001) == "momentum (lr=0.001, β=0.9)"
     assert _demos.method_label("nesterov", 0.001) == "Nesterov (lr=0.001, β=0.9)"
     assert _demos.method_label("adamw", 0.05, betas=(0.8, 0.99)) == "AdamW (lr=0.05, β=(0.8, 0.99))"
+
+
+def test_backtest_on_the_sample(offline, capsys):
+    from ewmakit import finance
+
+    assert cli.main(["backtest", "sample:sp500", "--fast", "10", "--slow", "50", "--fee", "0.001", "--start",
+                     "2005-01-01", "--trades", "3", "--plot", "bt.png"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("sample sp500: Close, 3523 rows from 2005-01-03 to 2018-12-31; EMA(10) / EMA(50) "
+                             "crossover, long/flat, execute=next_close, fee=0.001")
+    printed = dict(line.split() for line in out[1:15])
+    close = data.sample("sp500")["Close"].loc["2005":]
+    result = finance.backtest(close, (finance.ema(close, 10) > finance.ema(close, 50)).astype(int), fee=0.001)
+    for name in ("total_return", "sharpe", "max_drawdown", "trades", "exposure"):
+        assert float(printed[name]) == pytest.approx(result.stats[name], rel=1e-3), name
+    assert float(printed["buy_and_hold_return"]) == pytest.approx(close.iloc[-1] / close.iloc[0] - 1, rel=1e-3)
+    assert out[15] == f"last 3 of {len(result.trades)} trades:" and len(out) == 15 + 1 + 1 + 3 + 1
+    assert out[-1] == "wrote bt.png"
+    with Image.open(offline / "bt.png") as im:
+        assert im.format == "PNG" and im.size[0] > 500
+    assert cli.main(["backtest", "sample:sp500", "--short", "--execute", "close", "--trades", "0"]) == 0
+    assert "long/short, execute=close" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--fast", "50", "--slow", "10"], "--fast must be less than --slow, got --fast 50 and --slow 10"),
+    (["--fast", "0"], "--fast must be a window >= 1, got 0"),
+    (["--fee", "-0.1"], "fee must be in [0, 1)"),
+    (["--column", "Nope"], "has no column 'Nope'"),
+])
+def test_backtest_errors_one_line(offline, capsys, argv, message):
+    assert cli.main(["backtest", "sample:sp500", *argv]) == 1
+    assert message in _one_error_line(capsys.readouterr().err, "backtest")

@@ -12,40 +12,24 @@ notes about its colour mode fail the test. No network: the site is static files.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from _browser import chromium, console_errors, missing, open_page
 
 HTML = Path(__file__).resolve().parents[1] / "docs" / "_build" / "html"
-REQUIRED = os.environ.get("EWMAKIT_REQUIRE_DOCS", "") in ("1", "true", "yes", "on")
 
 #: the home page, one API page, one gallery page
 PAGES = ["index.html", "api/generated/ewmakit.ewma.html", "auto_examples/quickstart.html"]
 
-# "[pid:tid:time:INFO:CONSOLE:12] "message", source: file:///... (12)" (one per console message)
-_CONSOLE = re.compile(r':CONSOLE(?::\d+)?\]\s*"(?P<msg>.*)", source: (?P<src>.*)$')
 # Chromium's log gives no level, so every console message counts as an error (uncaught exceptions,
 # console.error, files that failed to load...) except the theme's own notes about its light/dark
 # mode and sidebar ("[PST]: Changed to auto mode...", "Got invalid theme mode: ...").
 _BENIGN = re.compile(r"^\[PST\]: |^Got invalid theme mode")
 
 
-def _missing(reason: str):
-    if REQUIRED:
-        pytest.fail(f"{reason} (EWMAKIT_REQUIRE_DOCS=1)")
-    pytest.skip(reason)
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    _missing("Chromium is not installed (Debian: apt-get install -y chromium)")
+_missing, _chromium = missing, chromium  # shared with tests/test_demo_html.py (tests/_browser.py)
 
 
 @pytest.fixture(scope="module")
@@ -58,18 +42,9 @@ def browser() -> str:
 
 def _open(chromium: str, page: Path, shot: Path, profile: Path) -> list[str]:
     """Screenshot ``page`` to ``shot``; return the console messages that are errors."""
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-           "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
-           "--enable-logging=stderr", "--v=0", "--window-size=1280,900",
-           "--virtual-time-budget=4000", f"--screenshot={shot}", page.as_uri()]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    run = open_page(chromium, page, profile, screenshot=shot, timeout=60)
     assert shot.is_file(), f"Chromium wrote no screenshot of {page} (exit {run.returncode}):\n{run.stderr[-2000:]}"
-    errors = []
-    for line in run.stderr.splitlines():
-        m = _CONSOLE.search(line)
-        if m and not _BENIGN.search(m.group("msg")):
-            errors.append(f"{m.group('msg')} ({m.group('src')})")
-    return errors
+    return console_errors(run.stderr, _BENIGN)
 
 
 def _blank(shot: Path) -> str | None:

@@ -65,7 +65,7 @@ def test_smoothing_points_and_one_line_per_beta(spx_2008):
     points = ax.collections[0].get_offsets()
     assert len(points) == len(spx_2008)
     np.testing.assert_allclose(np.asarray(points)[:, 1], spx_2008.to_numpy())
-    assert _labels(ax) == ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)", "β=0.95 (≈39-day)"]
+    assert _labels(ax) == ["β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)", "β=0.95 (≈20 days, span 39)"]
     for line, b in zip(ax.lines, betas):
         np.testing.assert_allclose(line.get_ydata(), ewmakit.ewma(spx_2008.to_numpy(), b), rtol=1e-12)
         assert len(line.get_xdata()) == len(spx_2008)
@@ -82,7 +82,7 @@ def test_smoothing_points_only_and_non_dates():
     assert len(ax.lines) == 0 and len(ax.collections[0].get_offsets()) == 4
     assert ax.get_xlabel() == "t (step)"
     ax = plot.smoothing(pd.Series([1.0, 2.0, 3.0]), betas=0.9)
-    assert _labels(ax) == ["β=0.9 (≈19-point)"]  # no dates: points, not days
+    assert _labels(ax) == ["β=0.9 (≈10 points, span 19)"]  # no dates: points, not days
 
 
 def test_smoothing_frame_uses_close_or_column():
@@ -106,11 +106,11 @@ def test_smoothing_rejects_bad_betas(bad, exc):
 
 def test_accessor_plot_series_and_frame(spx_2008):
     ax = spx_2008.ewmakit.plot(betas=(0.5, 0.9))
-    assert _labels(ax) == ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)"]
+    assert _labels(ax) == ["β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)"]
     fig, ax2 = plt.subplots()
     df = data.sample("sp500").loc["2008"]
     out = df.ewmakit.plot(betas=0.95, ax=ax2)
-    assert out is ax2 and _labels(ax2) == ["β=0.95 (≈39-day)"]
+    assert out is ax2 and _labels(ax2) == ["β=0.95 (≈20 days, span 39)"]
     np.testing.assert_allclose(ax2.lines[0].get_ydata(), df["Close"].ewmakit.smooth(0.95).to_numpy())
 
 
@@ -121,7 +121,7 @@ def test_accessor_plot_series_and_frame(spx_2008):
     ("halflife", (3, 12.5), ["halflife=3", "halflife=12.5"]),
     ("alpha", 0.1, ["alpha=0.1"]),
     ("com", (2, 9), ["com=2", "com=9"]),
-    ("beta", (0.5, 0.9), ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)"]),
+    ("beta", (0.5, 0.9), ["β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)"]),
 ])
 def test_accessor_plot_takes_any_decay_spec(spec, values, labels, spx_2008):
     ax = spx_2008.ewmakit.plot(**{spec: values})  # a TypeError before (issue 15)
@@ -144,7 +144,7 @@ def test_plot_decay_spec_options_and_errors(spx_2008):
     ax = spx_2008.ewmakit.plot(window=10, init="zero", bias_correction=True)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(),
                                   ewmakit.ewma(spx_2008.to_numpy(), window=10, bias_correction=True))
-    assert _labels(spx_2008.ewmakit.plot()) == ["β=0.5 (≈3-day)", "β=0.9 (≈19-day)", "β=0.95 (≈39-day)"]
+    assert _labels(spx_2008.ewmakit.plot()) == ["β=0.5 (≈2 days, span 3)", "β=0.9 (≈10 days, span 19)", "β=0.95 (≈20 days, span 39)"]
     with pytest.raises(ValueError, match="give one decay spec .* got window, span"):
         spx_2008.ewmakit.plot(window=10, span=20)
     with pytest.raises(ValueError, match="got betas, window"):
@@ -298,7 +298,7 @@ def test_contour_of_a_one_variable_function_is_its_curve():
     q = functions.quadratic
     run = minimize(q, 10.0, "sgd", grad=q.grad, lr=0.1, momentum=0.5, loss_tol=1e-2)
     ax = plot.contour(q, {"β=0.5": run})
-    assert _labels(ax)[:2] == ["f = quadratic", "β=0.5"]
+    assert _labels(ax)[:2] == ["f(θ) = θ²", "β=0.5"]
     np.testing.assert_allclose(ax.lines[1].get_xdata(), [10, 8, 5.4, 3.02, 1.226, 0.0838], atol=5e-5)
     np.testing.assert_allclose(ax.lines[1].get_ydata(), run.losses)
 
@@ -389,7 +389,7 @@ def test_control_chart_lines_points_and_signals():
     chart = ewma_chart(x, 0.2, 3.0, target=0.0, sigma=1.0)
     ax = plot.control_chart(chart)
     assert len(ax.collections[0].get_offsets()) == 10
-    assert _labels(ax) == ["EWMA z", "UCL", "LCL", "center", "signal (2)"]
+    assert _labels(ax) == ["EWMA of the observations", "UCL", "LCL", "center", "signal (2)"]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), chart["ewma"])
     np.testing.assert_allclose(ax.lines[1].get_ydata(), chart["ucl"])
     np.testing.assert_array_equal(ax.lines[4].get_xdata(), [8, 9])
@@ -428,3 +428,39 @@ def test_save_and_output_checks(tmp_path):
     with pytest.raises(ValueError, match="give a file ending in one of"):
         plot.check_output(tmp_path / "w.xyz")
     assert plot.check_output(tmp_path / "w.svg") == tmp_path / "w.svg"
+
+
+def test_backtest_panels():
+    from ewmakit import finance
+
+    close = data.sample("sp500")["Close"].loc["2005":"2012"]
+    signal = (finance.ema(close, 10) > finance.ema(close, 50)).astype(int)
+    result = finance.backtest(close, signal, fee=0.001)
+    fig = plot.backtest(result)
+    price, equity, drawdown = fig.axes
+    assert [a.get_ylabel() for a in fig.axes] == ["price", "equity (from 1)", "drawdown (%)"]
+    trades = result.trades
+    labels = [line.get_label() for line in price.lines]
+    assert labels == ["close", f"long entry ({len(trades)})", f"exit ({int((trades['status'] == 'closed').sum())})"]
+    np.testing.assert_array_equal(price.lines[1].get_ydata(), trades["entry_price"])
+    np.testing.assert_array_equal(equity.lines[0].get_ydata(), result.equity.to_numpy())
+    np.testing.assert_allclose(equity.lines[1].get_ydata(), close.to_numpy() / close.iloc[0])
+    np.testing.assert_allclose(drawdown.lines[0].get_ydata(), result.drawdown.to_numpy() * 100)
+    assert "long/flat" in price.get_title() and "fee=0.001" in price.get_title()
+    # a panel: one column drawn, short entries marked apart
+    panel = pd.DataFrame({"a": close, "b": close[::-1].to_numpy()}, index=close.index)
+    both = finance.backtest(panel, pd.DataFrame({"a": signal, "b": 2 * signal - 1}), short=True)
+    fig = plot.backtest(both, column="b")
+    lines = fig.axes[0].lines
+    mine = both.trades[both.trades["column"] == "b"]
+    assert lines[2].get_label() == f"short entry ({int((mine['direction'] == 'short').sum())})"
+    np.testing.assert_array_equal(fig.axes[1].lines[0].get_ydata(), both.equity["b"].to_numpy())
+    with pytest.raises(ValueError, match=r"the backtest has 2 series: pick one with column=\.\.\., one of \['a', 'b'\]"):
+        plot.backtest(both)
+    with pytest.raises(ValueError, match="column='c' is not a series"):
+        plot.backtest(both, column="c")
+    long = pd.DataFrame({"k": ["x", "y"] * 5, "close": np.arange(1.0, 11.0)})
+    with pytest.raises(ValueError, match="by="):
+        plot.backtest(finance.backtest(long, np.zeros(10), by="k"))
+    with pytest.raises(TypeError, match="result must be"):
+        plot.backtest(close)

@@ -10,7 +10,8 @@ line. So the build
   first docstring line becomes an underlined title, and a hidden block (removed from the page,
   the download and the notebook) sets ``__file__`` to the real script;
 * gives it its command line (:func:`reset_argv`): ``--out`` a scratch folder (and small sizes for
-  the dask script), with ``EWMAKIT_OFFLINE=1``;
+  the dask script), with ``EWMAKIT_OFFLINE=1``; each script's ``main()`` runs under
+  ``if __name__ == "__main__"``, which sphinx-gallery satisfies;
 * lets ``sys.exit(0)`` end the script quietly and turns a non-zero status into an error
   (:func:`reset_modules`);
 * shows the PNG and GIF files each script wrote (:func:`written_files_scraper`), next to any
@@ -33,10 +34,9 @@ EXAMPLES = DOCS.parent / "examples"
 GALLERY_SRC = DOCS / "_gallery_src"
 SCRATCH = Path(tempfile.gettempdir()) / f"ewmakit-docs-gallery-{os.getpid()}"
 
-#: command line per script (default: ``--out <scratch folder>``); the dask example's defaults
-#: (5 million ticks) take minutes, these sizes a few seconds with the same code path.
+#: options per script after ``--out <scratch folder>`` (every example takes ``--out``); the dask
+#: example's defaults (5 million ticks) take minutes, these sizes a few seconds with the same code path.
 ARGS = {
-    "forecast.py": [],
     "dask_big_series.py": ["--rows", "200000", "--partitions", "4", "--tickers", "50"],
 }
 
@@ -106,12 +106,12 @@ def _out_dir(src_file) -> Path:
 
 
 def reset_argv(gallery_conf, script_vars) -> list[str]:
-    """The script's command line: ``--out`` a fresh scratch folder, or its entry in ``ARGS``."""
+    """The script's command line: ``--out`` a fresh scratch folder, then its entry in ``ARGS``."""
     name = Path(script_vars["src_file"]).name
     out = _out_dir(script_vars["src_file"])
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    return list(ARGS.get(name, ["--out", str(out)]))
+    return ["--out", str(out), *ARGS.get(name, [])]
 
 
 _real_exit = sys.exit
