@@ -498,9 +498,7 @@ def _smooth(args) -> int:
         from . import plot
 
         use_agg()
-        # a legend names the data as a reader says it: "S&P 500 daily close (offline sample)", not "sample sp500 Close"
-        samples = {"sample sp500": "S&P 500", "sample nasdaq": "NASDAQ Composite"}
-        shown = f"{samples.get(what, what)} daily {str(column).lower()}" + (" (offline sample)" if what in samples else "")
+        shown = _shown(what, column)
         ax = plot.smoothing(series.rename(shown), [b for _, b in decays], ylabel=str(column),
                             title=f"{shown} and its EWMAs")
         plot.save(ax, args.plot)
@@ -509,6 +507,12 @@ def _smooth(args) -> int:
 
 
 # --------------------------------------------------------------------------- backtest
+
+
+def _shown(what: str, column) -> str:
+    """The data as a reader says it: "S&P 500 daily close (offline sample)", not "sample sp500 Close"."""
+    samples = {"sample sp500": "S&P 500", "sample nasdaq": "NASDAQ Composite"}
+    return f"{samples.get(what, what)} daily {str(column).lower()}" + (" (offline sample)" if what in samples else "")
 
 
 def _backtest(args) -> int:
@@ -552,7 +556,8 @@ def _backtest(args) -> int:
         from . import plot
 
         use_agg()
-        fig = plot.backtest(result, ylabel=str(column))
+        fig = plot.backtest(result, ylabel=str(column), title=f"{_shown(what, column)}: EMA({args.fast}) / "
+                            f"EMA({args.slow}) crossover, {'long/short' if args.short else 'long/flat'}")
         plot.save(fig, args.plot)
         print(f"wrote {args.plot}")
     return 0
