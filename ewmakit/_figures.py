@@ -7,11 +7,19 @@ never loads it.
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._typing import PathLike
 
 __all__ = ["pyplot", "use_agg", "subplots", "check_output"]
 
 
-def pyplot():
+def pyplot() -> ModuleType:
     """``matplotlib.pyplot``, or an ImportError that says how to get it."""
     try:
         import matplotlib.pyplot as plt
@@ -29,7 +37,8 @@ def use_agg() -> None:
     matplotlib.use("Agg", force=True)
 
 
-def subplots(*projections, ncols=None, figsize=(10, 5), **kwargs):
+def subplots(*projections: str | None, ncols: int | None = None, figsize: tuple[float, float] = (10, 5),
+             **kwargs: Any) -> tuple[Figure, list[Axes]]:
     """A new figure with one axes per entry of ``projections`` (None or "3d"), in a row by default.
 
     Returns ``(fig, [axes, ...])``.
@@ -43,7 +52,7 @@ def subplots(*projections, ncols=None, figsize=(10, 5), **kwargs):
     return fig, axes
 
 
-def check_output(path) -> Path:
+def check_output(path: PathLike) -> Path:
     """Raise now, before any work, if a figure cannot be written to ``path`` (no folder, unknown format)."""
     from matplotlib.backend_bases import FigureCanvasBase
 

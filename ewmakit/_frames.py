@@ -11,6 +11,9 @@ is the older, smaller adapter of the finance functions.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -27,7 +30,7 @@ __all__ = ["Unwrapped", "same_index", "Table", "kind_of", "is_polars", "numeric_
 class Unwrapped:
     """A 2-D float view of the input, and how to give results the input's type back."""
 
-    def __init__(self, x, name: str = "x", check: bool = True):
+    def __init__(self, x: Any, name: str = "x", check: bool = True) -> None:
         self.kind = "series" if isinstance(x, pd.Series) else "frame" if isinstance(x, pd.DataFrame) else "array"
         self.name = name
         self.index = x.index if isinstance(x, (pd.Series, pd.DataFrame)) else None
@@ -47,7 +50,7 @@ class Unwrapped:
         if check:  # callers whose kernel counts ±inf on its way pass check=False (the engine then raises)
             check_finite(self.values, name)
 
-    def wrap(self, out: np.ndarray, name=None):
+    def wrap(self, out: np.ndarray, name: Hashable = None) -> np.ndarray | pd.Series | pd.DataFrame:
         """``out`` (same 2-D shape as ``values``) in the input's type."""
         if self.kind == "series":
             return pd.Series(out[:, 0], index=self.index, name=self.series_name if name is None else name)
@@ -55,7 +58,7 @@ class Unwrapped:
             return pd.DataFrame(out, index=self.index, columns=self.columns, copy=False)
         return out[:, 0] if self.ndim == 1 else out
 
-    def wrap_block(self, block: np.ndarray, names) -> pd.DataFrame:
+    def wrap_block(self, block: np.ndarray, names: Iterable[Hashable]) -> pd.DataFrame:
         """Several results side by side in one ``(T, k·N)`` block (field k in columns k·N:(k+1)·N) as one
         DataFrame, columns ``field`` (one series) or ``(field, column)``.
 
@@ -76,7 +79,7 @@ class Unwrapped:
         return pd.DataFrame(block, index=index, columns=columns, copy=False)
 
 
-def same_index(named: dict) -> None:
+def same_index(named: dict[str, Any]) -> None:
     """Raise if the pandas objects among ``named`` do not share one index (or arrays differ in length)."""
     items = list(named.items())
     ref_name, ref = items[0]
@@ -94,12 +97,12 @@ def same_index(named: dict) -> None:
 # --------------------------------------------------------------------------- Table
 
 
-def is_polars(x) -> bool:
+def is_polars(x: object) -> bool:
     """Whether ``x`` is a polars object (checked without importing polars)."""
     return type(x).__module__.split(".")[0] == "polars"
 
 
-def kind_of(x) -> str:
+def kind_of(x: object) -> str:
     """"series", "frame", "pl_series", "pl_frame" or "array" (anything else: lists, numpy arrays...)."""
     if isinstance(x, pd.Series):
         return "series"
@@ -116,14 +119,14 @@ def kind_of(x) -> str:
     return "array"
 
 
-def text_like(dtype) -> bool:
+def text_like(dtype: Any) -> bool:
     """Keys rather than values: strings, text categories, booleans are numbers (pandas casts them)."""
     if isinstance(dtype, pd.CategoricalDtype):
         return not pd.api.types.is_numeric_dtype(dtype.categories.dtype)
     return pd.api.types.is_string_dtype(dtype) and dtype != object
 
 
-def numeric_column(col) -> bool:
+def numeric_column(col: pd.Series) -> bool:
     """Whether a pandas column holds numbers (any numeric dtype, numeric categories, objects that are numbers)."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -145,7 +148,7 @@ def _objects_are_numbers(values: np.ndarray) -> bool:
     return True
 
 
-def column_floats(col, label) -> np.ndarray:
+def column_floats(col: pd.Series, label: Hashable) -> np.ndarray:
     """One pandas column as float32/float64 (numbers of any dtype; NA as NaN), or a TypeError naming it."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -216,16 +219,19 @@ class Table:
         Leave out the columns that do not hold numbers instead of refusing them.
     """
 
-    def __init__(self, x, name: str = "x", *, by=None, columns=None, times=None, numeric_only: bool = False):
+    def __init__(self, x: Any, name: str = "x", *, by: Any = None, columns: Any = None, times: Any = None,
+                 numeric_only: bool = False) -> None:
+        # (x, by, columns: anything a smoother takes, Data, By and Labels of ewmakit._typing, checked here at run
+        # time and dispatched on self.kind, which a type checker cannot follow: Any)
         self.kind = kind_of(x)
         self.name = name
         self.obj = x
         self.index = x.index if self.kind in ("series", "frame") else None
         self.series_name = getattr(x, "name", None) if self.kind in ("series", "pl_series") else None
-        self.columns = None
+        self.columns: list[Hashable] | None = None  # the value columns (set for a DataFrame)
         self.single = False  # columns= named one column (not a list): the result is a Series
-        self.key_columns: list = []
-        self.times_column = None
+        self.key_columns: list[Hashable] = []
+        self.times_column: Hashable | None = None
         if columns is not None and self.kind not in ("frame", "pl_frame"):
             raise TypeError(f"columns= picks value columns of a DataFrame; {name} is a {self.type_name}")
         if self.kind in ("frame", "pl_frame"):
@@ -313,11 +319,13 @@ class Table:
         self.columns = good
         return self._floats(x, good, strict=False)
 
-    def _split(self, frame, candidates) -> tuple[list, list]:
+    def _split(self, frame: pd.DataFrame, candidates: list[Hashable]) -> tuple[list[Hashable], list[Hashable]]:
         """The candidate columns that hold numbers, and the others (each distinct dtype judged once)."""
-        judged: dict = {}
-        good, bad = [], []
-        dtypes = dict(zip(frame.columns, frame.dtypes)) if frame.columns.is_unique else None
+        judged: dict[Any, bool] = {}
+        good: list[Hashable] = []
+        bad: list[Hashable] = []
+        dtypes: dict[Hashable, Any] | None = dict(zip(frame.columns, frame.dtypes)) if frame.columns.is_unique \
+            else None
         for c in candidates:
             dtype = dtypes[c] if dtypes is not None else frame[c].dtype
             if dtype == object:  # objects are judged by their values, column by column
@@ -401,14 +409,18 @@ class Table:
         v = self.values
         return v[:, None] if v.ndim == 1 else v
 
-    def wrap(self, result: np.ndarray):
-        """``result`` (the shape of :attr:`values`, or of :meth:`values_2d`) in the input's type."""
+    def wrap(self, result: np.ndarray) -> Any:
+        """``result`` (the shape of :attr:`values`, or of :meth:`values_2d`) in the input's type.
+
+        (Typed Any: one of ``ewmakit._typing.Smoothed``, the one of :attr:`kind`, which the caller knows and a
+        type checker cannot follow.)
+        """
         if self.kind == "array":
             return result.reshape(self.values.shape) if result.shape != self.values.shape else result
         if self.kind == "series":
             return pd.Series(result.reshape(-1), index=self.index, name=self.series_name, copy=False)
+        cols = cast(list[Hashable], self.columns)  # (set by _values for a DataFrame, pandas or polars)
         if self.kind == "frame":
-            cols = self.columns
             if self.single:
                 return pd.Series(result.reshape(-1), index=self.index, name=cols[0], copy=False)
             index_cols = self.obj.columns[[self.obj.columns.get_loc(c) for c in cols]] if cols else \
@@ -417,9 +429,9 @@ class Table:
         import polars as pl
 
         if self.kind == "pl_series" or self.single:
-            name = self.series_name if self.kind == "pl_series" else str(self.columns[0])
+            name = self.series_name if self.kind == "pl_series" else str(cols[0])
             return pl.Series(name or "", result.reshape(-1))
-        return pl.DataFrame({str(c): result[:, j] for j, c in enumerate(self.columns)})
+        return pl.DataFrame({str(c): result[:, j] for j, c in enumerate(cols)})
 
 
 def _key(c):

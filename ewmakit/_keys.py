@@ -9,23 +9,34 @@ give their codes without hashing anything; other keys are hashed once
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+    from ._typing import ArrayLike
+
 __all__ = ["Keys", "factorize", "combine"]
+
+#: The key of each group code: ``uniques[g]`` (a list, an array, a pandas Index).
+Uniques: TypeAlias = "Sequence[Any] | np.ndarray | pd.Index"
 
 
 @dataclass(frozen=True)
 class Keys:
-    """The group of every row: ``codes`` (int64, -1 for a missing key) and the key of each code, ``uniques``.
+    """The group of every row: ``codes`` (signed integers, -1 for a missing key) and the key of each code, ``uniques``.
 
     ``names``: the key columns (for messages), or None for an array of keys.
     """
 
     codes: np.ndarray
-    uniques: object  # a sequence: uniques[g] is the key of group g (a tuple for several key columns)
-    names: tuple | None = None
+    uniques: Uniques  # uniques[g] is the key of group g (a tuple for several key columns)
+    names: tuple[Hashable, ...] | None = None
 
     @property
     def groups(self) -> int:
@@ -38,24 +49,24 @@ class Keys:
         return repr(tuple(map(_as_written, key)) if isinstance(key, tuple) else _as_written(key))
 
 
-def _as_written(key):
+def _as_written(key: Any) -> Any:
     """A numpy scalar key as the Python number/str/bool it stands for (dates and spans kept: their repr is clear)."""
     if isinstance(key, np.generic) and not isinstance(key, (np.datetime64, np.timedelta64)):
         return key.item()
     return key
 
 
-def _is_polars(values) -> bool:
+def _is_polars(values: object) -> bool:
     return type(values).__module__.split(".")[0] == "polars"
 
 
-def _dense(codes: np.ndarray, uniques) -> tuple[np.ndarray, list]:
+def _dense(codes: np.ndarray, uniques: Uniques) -> tuple[np.ndarray, list[Any]]:
     """Codes that may skip values (unused or global categories) made dense, in order of first appearance."""
     inner, first = _dense_ints(codes)
     return inner, [uniques[int(c)] for c in first]
 
 
-def _polars_codes(values) -> tuple[np.ndarray, list]:
+def _polars_codes(values: pl.Series) -> tuple[np.ndarray, list[Any]]:
     """``(codes, uniques)`` of a polars Series, codes in the order in which the keys first appear.
 
     A null (and, as for pandas keys, a float NaN or a NaT) is a missing key,
@@ -90,28 +101,31 @@ def _polars_codes(values) -> tuple[np.ndarray, list]:
     return codes, values.gather(first).to_list()
 
 
-def factorize(values, name: str = "by") -> tuple[np.ndarray, object]:
-    """``(codes, uniques)`` of one key per row: int64 codes, -1 for a missing key."""
+def factorize(values: ArrayLike | pd.Index | pl.Series, name: str = "by") -> tuple[np.ndarray, Uniques]:
+    """``(codes, uniques)`` of one key per row: signed integer codes (int64, or a categorical's own int8 to int32),
+    -1 for a missing key."""
     import pandas as pd
 
     if _is_polars(values):
-        return _polars_codes(values)
+        return _polars_codes(cast("pl.Series", values))
     dtype = getattr(values, "dtype", None)
     if isinstance(dtype, pd.CategoricalDtype):
-        cat = values.array if isinstance(values, (pd.Series, pd.Index)) else values
-        codes = np.asarray(cat.codes, dtype=np.int64)
+        # (a Categorical, the array of a categorical Series or Index)
+        cat = cast(pd.Categorical, values.array if isinstance(values, (pd.Series, pd.Index)) else values)
+        codes = np.asarray(cat.codes)  # int8/int16/int32 as pandas keeps them: the kernels read them as they are
         if len(cat.categories) > 2 * codes.size + 1024:  # mostly unused categories: no state for each of them
-            return _dense(codes, cat.categories)
+            return _dense(codes.astype(np.int64), cat.categories)
         return codes, cat.categories
     if isinstance(values, (list, tuple)) or not hasattr(values, "dtype"):
         values = np.asarray(values, dtype=object) if isinstance(values, (list, tuple)) else np.asarray(values)
     if getattr(values, "ndim", 1) != 1:
         raise ValueError(f"{name} must hold one key per row (one-dimensional), got shape {np.shape(values)}")
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = cast("np.ndarray | pd.Series | pd.Index", values)  # (lists and other array_likes made arrays above)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), uniques
 
 
-def combine(parts: list[tuple[np.ndarray, object]]) -> tuple[np.ndarray, list]:
+def combine(parts: list[tuple[np.ndarray, Uniques]]) -> tuple[np.ndarray, list[Any]]:
     """The codes of several key columns taken together (a row's key: the tuple of its keys)."""
     codes = parts[0][0]
     sizes = [max(len(u), 1) for _, u in parts]
@@ -120,11 +134,11 @@ def combine(parts: list[tuple[np.ndarray, object]]) -> tuple[np.ndarray, list]:
         import pandas as pd
 
         rows = pd.MultiIndex.from_arrays([c for c, _ in parts])
-        inner, first = pd.factorize(rows)
+        inner, seen = pd.factorize(rows)
         missing = np.any(np.stack([c < 0 for c, _ in parts]), axis=0)
         inner = np.asarray(inner, dtype=np.int64)
         inner[missing] = -1
-        keys = [tuple(u[i] for (_, u), i in zip(parts, t)) for t in first]
+        keys = [tuple(u[i] for (_, u), i in zip(parts, t)) for t in seen]
         return _dense(inner, keys)
     combined = codes.astype(np.int64, copy=True)
     missing = codes < 0

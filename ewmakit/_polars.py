@@ -28,21 +28,26 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["holds_numbers", "describe", "series_floats", "split_columns", "frame_floats",
            "register_when_polars_loads"]
 
 
-def holds_numbers(dtype) -> bool:
+def holds_numbers(dtype: pl.DataType) -> bool:
     """Whether a polars dtype holds numbers ewmakit takes as floats: numeric, boolean or all-null."""
     import polars as pl
 
     return dtype.is_numeric() or dtype == pl.Boolean or dtype == pl.Null
 
 
-def describe(dtype) -> str:
+def describe(dtype: pl.DataType) -> str:
     """What a non-numeric polars column holds, as the messages say it."""
     import polars as pl
 
@@ -68,7 +73,7 @@ def _target(dtype):
     return pl.Float32 if dtype == pl.Float32 else pl.Float64
 
 
-def series_floats(s, name: str) -> np.ndarray:
+def series_floats(s: pl.Series, name: str) -> np.ndarray:
     """A polars Series as a float32/float64 array, nulls as NaN: a view of polars' buffer where it can be.
 
     ``name``: how the messages call it ("x", "column 'close'").
@@ -84,17 +89,17 @@ def series_floats(s, name: str) -> np.ndarray:
     return s.cast(_target(dtype)).to_numpy()  # the cast's fresh buffer, nulls as NaN, handed over as it is
 
 
-def split_columns(frame, candidates) -> tuple[list, list]:
+def split_columns(frame: pl.DataFrame, candidates: Sequence[str]) -> tuple[list[Hashable], list[Hashable]]:
     """The candidate columns of a polars DataFrame that hold numbers, and the others."""
     schema = frame.schema
-    good: list = []
-    bad: list = []
+    good: list[Hashable] = []
+    bad: list[Hashable] = []
     for c in candidates:
         (good if holds_numbers(schema[c]) else bad).append(c)
     return good, bad
 
 
-def frame_floats(frame, chosen, T: int) -> np.ndarray:
+def frame_floats(frame: pl.DataFrame, chosen: Sequence[str], T: int) -> np.ndarray:
     """The ``chosen`` columns of a polars DataFrame as one ``(T, len(chosen))`` column-major float array.
 
     float32 if every chosen column is Float32, else float64; nulls as NaN.

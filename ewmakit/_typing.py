@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from numpy.typing import ArrayLike
 
+if TYPE_CHECKING:
+    import polars as pl
+
 __all__ = ["ArrayLike", "FloatArray", "ArrayOrFrame", "Halflife", "Init", "Label", "Labels", "Params", "Grads",
-           "LearningRate", "DateLike", "PathLike"]
+           "LearningRate", "DateLike", "PathLike", "Data", "Smoothed", "By", "SmoothingOptions",
+           "VarianceOptions"]
 
 #: A float64 NumPy array: what the kernels return.
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -51,3 +55,35 @@ DateLike: TypeAlias = str | datetime.date | np.datetime64
 
 #: A file or folder path.
 PathLike: TypeAlias = str | os.PathLike[str]
+
+#: What the smoothers take: an array_like (a pandas Series or DataFrame among them) or a polars Series/DataFrame.
+Data: TypeAlias = "ArrayLike | pd.DataFrame | pl.Series | pl.DataFrame"
+
+#: What they give back: the type that came in (an ndarray for an array_like that is not a pandas/polars object).
+Smoothed: TypeAlias = "np.ndarray | pd.Series | pd.DataFrame | pl.Series | pl.DataFrame"
+
+#: Group keys (``by=``): key column name(s) of a DataFrame, or one key per row (an array, a list of arrays).
+By: TypeAlias = Hashable | Sequence[Hashable] | ArrayLike
+
+
+class SmoothingOptions(TypedDict, total=False):
+    """The keywords ewma, ewmvar, ewmstd, ewmcov and ewmcorr share (``**options`` of their overloads)."""
+
+    alpha: float | None
+    window: float | None
+    span: float | None
+    halflife: Halflife | None
+    com: float | None
+    init: Init
+    bias_correction: bool
+    ignore_na: bool
+    times: ArrayLike | str | None
+    min_periods: int
+    axis: int
+    by: By | None
+
+
+class VarianceOptions(SmoothingOptions, total=False):
+    """:class:`SmoothingOptions` and ``bias`` (ewmvar, ewmstd, ewmcov)."""
+
+    bias: bool

@@ -17,12 +17,20 @@ Name: close, dtype: float64
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
 from . import core
 from ._frames import Table, column_floats, numeric_column, text_like
+from ._typing import ArrayLike, ArrayOrFrame, By, Data, DateLike, Halflife, Init, Labels
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .forecast import SmoothingFit
 
 __all__ = ["SeriesAccessor", "DataFrameAccessor"]
 
@@ -31,8 +39,8 @@ def _float_dtype(dtype) -> np.dtype:
     return np.dtype(np.float32) if dtype == np.float32 else np.dtype(np.float64)
 
 
-def _check_k(k) -> float:
-    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= k < np.inf):
+def _check_k(k: object) -> float:
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= float(k) < np.inf):
         raise ValueError(f"k must be a finite number >= 0, got {k!r}")
     return float(k)
 
@@ -42,10 +50,10 @@ _DECAY_ARGS = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bi
 
 
 class _Base:
-    def __init__(self, obj):
+    def __init__(self, obj: pd.Series | pd.DataFrame) -> None:
         self._obj = obj
 
-    def _times(self, times):
+    def _times(self, times: Any) -> Any:
         if isinstance(times, str):
             if times != "index":
                 if isinstance(self._obj, pd.DataFrame) and times in self._obj.columns:
@@ -67,7 +75,8 @@ class _Base:
     # by= / columns= as in ewmakit.finance: group keys of a long table (key column name(s) of a DataFrame, or
     # one key per row) and the value columns of a DataFrame; results named by the finance naming rule.
 
-    def ema(self, window, *, seed="sma", by=None, columns=None):
+    def ema(self, window: int, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
+            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`).
 
         Examples
@@ -81,21 +90,24 @@ class _Base:
         """
         from . import finance
 
-        return finance.ema(self._obj, window, seed=seed, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.ema(self._obj, window, seed=seed, by=by, columns=columns))
 
-    def macd(self, fast=12, slow=26, signal=9, *, seed="sma", by=None, columns=None) -> pd.DataFrame:
+    def macd(self, fast: int = 12, slow: int = 26, signal: int = 9, *, seed: Literal["sma", "first"] = "sma",
+             by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
         """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
         from . import finance
 
-        return finance.macd(self._obj, fast, slow, signal, seed=seed, by=by, columns=columns)
+        return cast("pd.DataFrame", finance.macd(self._obj, fast, slow, signal, seed=seed, by=by, columns=columns))
 
-    def rsi(self, window=14, *, seed="sma", by=None, columns=None):
+    def rsi(self, window: int = 14, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
+            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Wilder's RSI, a Series named ``rsi_<window>`` for one series (see :func:`ewmakit.finance.rsi`)."""
         from . import finance
 
-        return finance.rsi(self._obj, window, seed=seed, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.rsi(self._obj, window, seed=seed, by=by, columns=columns))
 
-    def dema(self, window=30, *, by=None, columns=None):
+    def dema(self, window: int = 30, *, by: By | None = None,
+             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Double EMA 2·e1 − e2, TA-Lib ``DEMA`` (see :func:`ewmakit.finance.dema`).
 
         Examples
@@ -106,70 +118,80 @@ class _Base:
         """
         from . import finance
 
-        return finance.dema(self._obj, window, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.dema(self._obj, window, by=by, columns=columns))
 
-    def tema(self, window=30, *, by=None, columns=None):
+    def tema(self, window: int = 30, *, by: By | None = None,
+             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Triple EMA 3·e1 − 3·e2 + e3, TA-Lib ``TEMA`` (see :func:`ewmakit.finance.tema`)."""
         from . import finance
 
-        return finance.tema(self._obj, window, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.tema(self._obj, window, by=by, columns=columns))
 
-    def t3(self, window=5, vfactor=0.7, *, by=None, columns=None):
+    def t3(self, window: int = 5, vfactor: float = 0.7, *, by: By | None = None,
+           columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Tillson's T3, TA-Lib ``T3`` (see :func:`ewmakit.finance.t3`)."""
         from . import finance
 
-        return finance.t3(self._obj, window, vfactor, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.t3(self._obj, window, vfactor, by=by, columns=columns))
 
-    def trix(self, window=30, *, by=None, columns=None):
+    def trix(self, window: int = 30, *, by: By | None = None,
+             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """TRIX, the rate of change of the triple EMA in percent, TA-Lib ``TRIX`` (see :func:`ewmakit.finance.trix`)."""
         from . import finance
 
-        return finance.trix(self._obj, window, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.trix(self._obj, window, by=by, columns=columns))
 
-    def apo(self, fast=12, slow=26, *, by=None, columns=None):
+    def apo(self, fast: int = 12, slow: int = 26, *, by: By | None = None,
+            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """EMA(fast) − EMA(slow), TA-Lib ``APO`` with the EMA type (see :func:`ewmakit.finance.apo`)."""
         from . import finance
 
-        return finance.apo(self._obj, fast, slow, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.apo(self._obj, fast, slow, by=by, columns=columns))
 
-    def ppo(self, fast=12, slow=26, *, by=None, columns=None):
+    def ppo(self, fast: int = 12, slow: int = 26, *, by: By | None = None,
+            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """The APO in percent of the slow EMA, TA-Lib ``PPO`` with the EMA type (see :func:`ewmakit.finance.ppo`)."""
         from . import finance
 
-        return finance.ppo(self._obj, fast, slow, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.ppo(self._obj, fast, slow, by=by, columns=columns))
 
-    def kama(self, window=30, *, by=None, columns=None):
+    def kama(self, window: int = 30, *, by: By | None = None,
+             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Kaufman's adaptive moving average, TA-Lib ``KAMA`` (see :func:`ewmakit.finance.kama`)."""
         from . import finance
 
-        return finance.kama(self._obj, window, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.kama(self._obj, window, by=by, columns=columns))
 
-    def ewm_beta(self, market_returns, beta=0.94, *, bias_correction=False, ignore_na=False, min_periods=0,
-                 bias=False, by=None, columns=None):
+    def ewm_beta(self, market_returns: Data, beta: float = 0.94, *, bias_correction: bool = False,
+                 ignore_na: bool = False, min_periods: int = 0, bias: bool = False, by: By | None = None,
+                 columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """RiskMetrics beta of these returns to ``market_returns`` (see :func:`ewmakit.finance.ewm_beta`)."""
         from . import finance
 
-        return finance.ewm_beta(self._obj, market_returns, beta, bias_correction=bias_correction,
-                                ignore_na=ignore_na, min_periods=min_periods, bias=bias, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.ewm_beta(self._obj, market_returns, beta, bias_correction=bias_correction,
+                                ignore_na=ignore_na, min_periods=min_periods, bias=bias, by=by, columns=columns))
 
-    def volatility(self, beta=0.94, *, annualize=None, by=None, columns=None):
+    def volatility(self, beta: float = 0.94, *, annualize: float | None = None, by: By | None = None,
+                   columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`; warns on prices)."""
         from . import finance
 
-        return finance.volatility(self._obj, beta, annualize=annualize, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.volatility(self._obj, beta, annualize=annualize, by=by, columns=columns))
 
-    def log_returns(self, *, by=None, columns=None):
+    def log_returns(self, *, by: By | None = None, columns: Labels | None = None) -> pd.Series | pd.DataFrame:
         """Log returns ln(p_t / p_{t−1}), per group with ``by`` (see :func:`ewmakit.finance.log_returns`)."""
         from . import finance
 
-        return finance.log_returns(self._obj, by=by, columns=columns)
+        return cast(ArrayOrFrame, finance.log_returns(self._obj, by=by, columns=columns))
 
 
 class SeriesAccessor(_Base):
     """``s.ewmakit``: EWMA statistics of a Series holding numbers (any numeric dtype, numeric categories,
     objects that are numbers)."""
 
-    def __init__(self, obj: pd.Series):
+    _obj: pd.Series
+
+    def __init__(self, obj: pd.Series) -> None:
         try:
             Table(obj, "the Series")
         except TypeError as exc:
@@ -179,8 +201,10 @@ class SeriesAccessor(_Base):
     def _values(self) -> np.ndarray:
         return Table(self._obj, "the Series").values
 
-    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, by=None) -> pd.Series:
+    def smooth(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, by: By | None = None) -> pd.Series:
         """EWMA of the Series (see :func:`ewmakit.ewma`); ``times="index"`` uses its DatetimeIndex.
 
         ``by``: one group key per row (an array or a Series on the same
@@ -196,19 +220,25 @@ class SeriesAccessor(_Base):
         """
         return core.ewma(self._obj, **self._kw(locals()), by=by)
 
-    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None) -> pd.Series:
+    def var(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, bias: bool = False, by: By | None = None) -> pd.Series:
         """EW variance (see :func:`ewmakit.ewmvar`)."""
         return core.ewmvar(self._obj, **self._kw(locals()), bias=bias, by=by)
 
-    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None) -> pd.Series:
+    def std(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, bias: bool = False, by: By | None = None) -> pd.Series:
         """EW standard deviation (see :func:`ewmakit.ewmstd`)."""
         return core.ewmstd(self._obj, **self._kw(locals()), bias=bias, by=by)
 
-    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False,
-               by=None) -> pd.Series:
+    def zscore(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, bias: bool = False,
+               by: By | None = None) -> pd.Series:
         r"""How many EW standard deviations each value is from its EWMA: (x − ewma) / ewmstd.
 
         Examples
@@ -222,9 +252,11 @@ class SeriesAccessor(_Base):
         # with by= the results are (T, 1): the values as a column too (a (T,) row would broadcast to (T, T))
         return t.wrap(_zscore(t.values.reshape(mean.shape), mean, std))
 
-    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, k=2.0,
-              by=None) -> pd.DataFrame:
+    def bands(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+              span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+              init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+              times: ArrayLike | str | None = None, min_periods: int = 0, bias: bool = False, k: float = 2.0,
+              by: By | None = None) -> pd.DataFrame:
         r"""EWMA bands: ``mid = ewma``, ``lower/upper = mid ∓ k·ewmstd``.
 
         Returns
@@ -238,8 +270,12 @@ class SeriesAccessor(_Base):
         mid, std = mid.reshape(-1), std.reshape(-1)  # (T, 1) with by=
         return pd.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std}, index=self._obj.index)
 
-    def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None, ax=None,
-             title=None, ylabel=None, init="first", bias_correction=False, start=None, end=None):
+    def plot(self, betas: float | Sequence[float] | None = None, *, beta: float | Sequence[float] | None = None,
+             alpha: float | Sequence[float] | None = None, window: float | Sequence[float] | None = None,
+             span: float | Sequence[float] | None = None, halflife: Halflife | Sequence[Halflife] | None = None,
+             com: float | Sequence[float] | None = None, ax: Axes | None = None, title: str | None = None,
+             ylabel: str | None = None, init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+             start: DateLike | None = None, end: DateLike | None = None) -> Axes:
         """The Series as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
 
         ``start``/``end`` choose the dates shown (default: all, but only the last 2 years of a daily
@@ -270,18 +306,18 @@ class SeriesAccessor(_Base):
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
 
-    def crossover(self, other, *, by=None):
+    def crossover(self, other: Data | float, *, by: By | None = None) -> pd.Series:
         """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`).
 
         ``by``: one group key per row; crossings are then looked for within each group only.
         """
         from . import finance
 
-        return finance.crossover(self._obj, other, by=by)
+        return cast("pd.Series", finance.crossover(self._obj, other, by=by))
 
     # forecasting (see ewmakit.forecast) -------------------------------------------
 
-    def fit_beta(self, *, init="estimated"):
+    def fit_beta(self, *, init: Literal["estimated", "first"] = "estimated") -> SmoothingFit:
         r"""Fit simple exponential smoothing to the Series (statsmodels); see :func:`ewmakit.forecast.fit`.
 
         Returns the whole :class:`ewmakit.forecast.SmoothingFit`: ``.beta`` is the fitted
@@ -301,8 +337,9 @@ class SeriesAccessor(_Base):
 
         return fit(self._obj, init=init)
 
-    def forecast(self, h, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, level=0.95,
-                 init="estimated") -> pd.DataFrame:
+    def forecast(self, h: int, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+                 span: float | None = None, halflife: float | None = None, com: float | None = None,
+                 level: float = 0.95, init: Literal["estimated", "first"] = "estimated") -> pd.DataFrame:
         r"""Forecast ``h`` steps by simple exponential smoothing; see :func:`ewmakit.forecast.forecast`.
 
         β is fitted (statsmodels) unless a decay is given. Returns a DataFrame
@@ -345,17 +382,20 @@ class DataFrameAccessor(_Base):
     """``df.ewmakit``: EWMA statistics of each column holding numbers (one kernel call per dtype), or of
     each group's rows with ``by=``."""
 
+    _obj: pd.DataFrame
+
     def _blocks(self, numeric_only: bool, columns=None):
         """Positions of the value columns grouped by result dtype (float32 stays float32, the rest float64)."""
         df = self._obj
         if columns is not None:
             t = Table(df, "the DataFrame", columns=columns)  # checks the names and the values
-            wanted = set(t.columns)
+            wanted = set(cast(list[Hashable], t.columns))  # (set for a DataFrame)
             positions = [i for i, c in enumerate(df.columns) if c in wanted]
         else:
             positions = list(range(df.shape[1]))
-        kinds = {}  # each distinct dtype judged once (a wide frame has thousands of columns, a few dtypes)
-        bad, groups = [], {}
+        kinds: dict[Any, np.dtype | None] = {}  # each distinct dtype judged once (a wide frame: a few dtypes)
+        bad: list[int] = []
+        groups: dict[np.dtype, list[int]] = {}
         dtypes = list(df.dtypes)
         for i in positions:
             dt = dtypes[i]
@@ -420,14 +460,17 @@ class DataFrameAccessor(_Base):
             t = Table(self._obj, "the DataFrame", by=by, columns=columns, times=kw["times"],
                       numeric_only=numeric_only)
             return t.wrap(core.run_table(stat, t, None, kw, bias=bias))
-        func = {"mean": core.ewma, "var": core.ewmvar, "std": core.ewmstd}[stat]
+        funcs: dict[str, Callable[..., Any]] = {"mean": core.ewma, "var": core.ewmvar, "std": core.ewmstd}
+        func = funcs[stat]
         extra = {} if stat == "mean" else {"bias": bias}
         return _one_label(self._apply_many(lambda a: (func(a, axis=0, **kw, **extra),), numeric_only, columns)[0],
                           columns)
 
-    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, by=None,
-               columns=None) -> pd.DataFrame:
+    def smooth(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+               by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
         """EWMA of every numeric column (see :func:`ewmakit.ewma`), or of each group's rows with ``by``.
 
         ``by``: key column name(s) (or one key per row); ``columns``: the value
@@ -453,21 +496,27 @@ class DataFrameAccessor(_Base):
         """
         return self._stat("mean", locals())
 
-    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-            by=None, columns=None) -> pd.DataFrame:
+    def var(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
+            columns: Labels | None = None) -> pd.DataFrame:
         """EW variance of every numeric column, or of each group's rows (see :func:`ewmakit.ewmvar`)."""
         return self._stat("var", locals())
 
-    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-            by=None, columns=None) -> pd.DataFrame:
+    def std(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
+            columns: Labels | None = None) -> pd.DataFrame:
         """EW standard deviation of every numeric column, or of each group's rows (see :func:`ewmakit.ewmstd`)."""
         return self._stat("std", locals())
 
-    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-               by=None, columns=None) -> pd.DataFrame:
+    def zscore(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+               bias: bool = False, by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
         """(x − ewma) / ewmstd for every numeric column (per group with ``by``)."""
         kw = self._kw(locals())
         if by is not None or isinstance(kw["times"], str):
@@ -481,9 +530,11 @@ class DataFrameAccessor(_Base):
 
         return _one_label(self._apply_many(z, numeric_only, columns)[0], columns)
 
-    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-              k=2.0, by=None, columns=None) -> pd.DataFrame:
+    def bands(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+              span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+              init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+              times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+              bias: bool = False, k: float = 2.0, by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
         """EWMA bands of every numeric column (per group with ``by``).
 
         Returns
@@ -509,9 +560,12 @@ class DataFrameAccessor(_Base):
         names = ["band"] if isinstance(frames[0], pd.Series) else ["band"] + list(self._obj.columns.names)
         return pd.concat(dict(zip(("lower", "mid", "upper"), frames)), axis=1, names=names)
 
-    def plot(self, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
-             column=None, ax=None, title=None, ylabel=None, init="first", bias_correction=False, start=None,
-             end=None):
+    def plot(self, betas: float | Sequence[float] | None = None, *, beta: float | Sequence[float] | None = None,
+             alpha: float | Sequence[float] | None = None, window: float | Sequence[float] | None = None,
+             span: float | Sequence[float] | None = None, halflife: Halflife | Sequence[Halflife] | None = None,
+             com: float | Sequence[float] | None = None, column: Hashable | None = None, ax: Axes | None = None,
+             title: str | None = None, ylabel: str | None = None, init: Literal["first", "zero"] = "first",
+             bias_correction: bool = False, start: DateLike | None = None, end: DateLike | None = None) -> Axes:
         """One column as points and one EWMA line per decay (see :func:`ewmakit.plot.smoothing`).
 
         ``start``/``end`` choose the dates shown (default: all, but only the last 2 years of a daily
@@ -543,7 +597,8 @@ class DataFrameAccessor(_Base):
 
     # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)
 
-    def atr(self, window=14, *, seed="sma", by=None):
+    def atr(self, window: int = 14, *, seed: Literal["sma", "first"] = "sma",
+            by: By | None = None) -> pd.Series | pd.DataFrame:
         """Wilder's ATR from the High, Low and Close columns, whatever their case (see :func:`ewmakit.finance.atr`).
 
         A yfinance multi-ticker frame gives one column per ticker; a long
@@ -564,9 +619,9 @@ class DataFrameAccessor(_Base):
         """
         from . import finance
 
-        return finance.atr(self._obj, window=window, seed=seed, by=by)
+        return cast(ArrayOrFrame, finance.atr(self._obj, window=window, seed=seed, by=by))
 
-    def adx(self, window=14, *, by=None):
+    def adx(self, window: int = 14, *, by: By | None = None) -> pd.DataFrame:
         """ADX, ADXR, +DI, −DI and DX from the High, Low and Close columns (see :func:`ewmakit.finance.adx`).
 
         Examples
@@ -579,28 +634,30 @@ class DataFrameAccessor(_Base):
         """
         from . import finance
 
-        return finance.adx(self._obj, window=window, by=by)
+        return cast("pd.DataFrame", finance.adx(self._obj, window=window, by=by))
 
-    def adosc(self, fast=3, slow=10, *, by=None):
+    def adosc(self, fast: int = 3, slow: int = 10, *, by: By | None = None) -> pd.Series | pd.DataFrame:
         """Chaikin's A/D oscillator from the High, Low, Close and Volume columns (see
         :func:`ewmakit.finance.adosc`)."""
         from . import finance
 
-        return finance.adosc(self._obj, fast=fast, slow=slow, by=by)
+        return cast(ArrayOrFrame, finance.adosc(self._obj, fast=fast, slow=slow, by=by))
 
-    def keltner(self, window=20, atr_window=10, k=2.0, *, by=None):
+    def keltner(self, window: int = 20, atr_window: int = 10, k: float = 2.0, *, by: By | None = None) -> pd.DataFrame:
         """Keltner channel EMA ± k·ATR from the High, Low and Close columns (see :func:`ewmakit.finance.keltner`)."""
         from . import finance
 
-        return finance.keltner(self._obj, window=window, atr_window=atr_window, k=k, by=by)
+        return cast("pd.DataFrame", finance.keltner(self._obj, window=window, atr_window=atr_window, k=k, by=by))
 
-    def cov(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+    def cov(self, beta: float = 0.94, *, demean: bool = False,
+            missing: Literal["skip", "pairwise"] = "skip") -> pd.DataFrame:
         """RiskMetrics covariance matrices of these returns (see :func:`ewmakit.finance.ewm_cov`)."""
         from . import finance
 
         return finance.ewm_cov(self._obj, beta, demean=demean, missing=missing)
 
-    def corr(self, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+    def corr(self, beta: float = 0.94, *, demean: bool = False,
+             missing: Literal["skip", "pairwise"] = "skip") -> pd.DataFrame:
         """RiskMetrics correlation matrices of these returns (see :func:`ewmakit.finance.ewm_corr`)."""
         from . import finance
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ from ._checks import check_bool, real
 from ._frames import Table, same_index
 from ._keys import Keys
 from ._reprs import html_table
+from ._typing import By, Data
 
 __all__ = ["backtest", "BacktestResult", "STATS"]
 
@@ -149,10 +150,10 @@ def _fraction(name: str, value) -> float:
     return v
 
 
-def _check_execute(execute) -> str:
+def _check_execute(execute: object) -> Literal["next_close", "close"]:
     if not isinstance(execute, str) or execute not in _EXECUTE:
         raise ValueError(f"execute must be 'next_close' or 'close', got {execute!r}")
-    return execute
+    return cast(Literal["next_close", "close"], execute)  # (one of _EXECUTE)
 
 
 def _check_periods(value) -> float:
@@ -222,8 +223,9 @@ def _one_numpy_dtype(frame: pd.DataFrame) -> bool:
 # --------------------------------------------------------------------------- the backtest
 
 
-def backtest(close, signal, *, fee=0.0, slippage=0.0, short=False, execute="next_close", periods_per_year=252,
-             by=None) -> BacktestResult:
+def backtest(close: Data, signal: Data, *, fee: float = 0.0, slippage: float = 0.0, short: bool = False,
+             execute: Literal["next_close", "close"] = "next_close", periods_per_year: float = 252,
+             by: By | None = None) -> BacktestResult:
     r"""Backtest the target positions ``signal`` on the prices ``close``, as a broker accounts for it.
 
     Parameters

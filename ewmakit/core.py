@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 import functools
 import numbers
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import numpy as np
 
@@ -26,7 +28,14 @@ from ._checks import check_bool, is_real
 from ._engine import Options, row_major  # noqa: F401 - row_major: the layout helper, also core's
 from ._frames import Table, kind_of
 from ._inputs import as_float_array, to_2d
+from ._typing import ArrayLike, By, Data, Halflife, Init, Labels, Smoothed, SmoothingOptions, VarianceOptions
 from .decay import resolve_beta
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    import pandas as pd
+    import polars as pl
 
 __all__ = ["ewma", "ewmvar", "ewmstd", "ewmcov", "ewmcorr", "ewma_weights"]
 
@@ -112,7 +121,7 @@ def time_decay(times, halflife, n: int, *, lazy: bool = False, keys=None):
             raise TypeError(f"times must be datetimes or numbers, got values such as {arr[0]!r}") from exc
         arr = (idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx).to_numpy()
     if arr.dtype.kind == "M":  # one compiled pass: steps, checks and decays
-        unit, _ = np.datetime_data(arr.dtype)
+        unit: Any = np.datetime_data(arr.dtype)[0]  # (a str the stubs want as a Literal of numpy's units)
         stamps = (np.ascontiguousarray(arr).view(np.int64), int(np.timedelta64(1, unit) / np.timedelta64(1, "ns")),
                   -1.0 / halflife_ns(halflife))
         if keys is not None:
@@ -268,8 +277,11 @@ _DECAY_DOC = """beta : float, optional
         DataFrame, as ``df["close"]`` and ``df[["close"]]`` do."""
 
 
-def _fill_doc(func):
-    func.__doc__ = func.__doc__.replace("{decay}", _DECAY_DOC)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _fill_doc(func: _F) -> _F:
+    func.__doc__ = (func.__doc__ or "").replace("{decay}", _DECAY_DOC)
     return func
 
 
@@ -317,14 +329,17 @@ def run_table(stat: str, tx: Table, ty: Table | None, spec: dict, *, axis=0, out
     and the result has the shape of :meth:`Table.values_2d`.
     """
     spec = dict(spec, times=tx.times)
+    if stat in ("cov", "corr") and ty is None:
+        raise TypeError(f"{stat} takes two inputs: ty (the table of y) is missing")
+    ty2 = cast(Table, ty)  # given for cov and corr (checked above), the only stats that use it
     if tx.keys is None:
         if stat == "mean":
             return ewma(tx.values, **spec, axis=axis, out=out)
         if stat in ("var", "std"):
             return (ewmvar if stat == "var" else ewmstd)(tx.values, **spec, axis=axis, bias=bias, out=out)
         if stat == "cov":
-            return ewmcov(tx.values, ty.values, **spec, axis=axis, bias=bias)
-        return ewmcorr(tx.values, ty.values, **spec, axis=axis)
+            return ewmcov(tx.values, ty2.values, **spec, axis=axis, bias=bias)
+        return ewmcorr(tx.values, ty2.values, **spec, axis=axis)
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or axis not in (0, -tx.values.ndim):
         raise ValueError(f"with by= the rows are the time axis: axis must be 0, got {axis!r}")
     x2 = tx.values_2d()
@@ -340,17 +355,35 @@ def run_table(stat: str, tx: Table, ty: Table | None, spec: dict, *, axis=0, out
     if stat in ("var", "std"):
         return run(x2, x2, bias=check_bool("bias", bias), root=stat == "std", out=out2)
     if stat == "cov":
-        return run(x2, ty.values_2d(), bias=check_bool("bias", bias))
-    return _correlation(x2, ty.values_2d(), lambda a, b: run(a, b, bias=True))
+        return run(x2, ty2.values_2d(), bias=check_bool("bias", bias))
+    return _correlation(x2, ty2.values_2d(), lambda a, b: run(a, b, bias=True))
 
 
 # --------------------------------------------------------------------------- public
 
 
+@overload
+def ewma(x: pd.Series, beta: float | None = ..., **options: Unpack[SmoothingOptions]) -> pd.Series: ...
+@overload
+def ewma(x: pd.DataFrame, beta: float | None = ..., *, columns: str,
+         **options: Unpack[SmoothingOptions]) -> pd.Series: ...
+@overload
+def ewma(x: pd.DataFrame, beta: float | None = ..., *, columns: list[Any] | None = ...,
+         **options: Unpack[SmoothingOptions]) -> pd.DataFrame: ...
+@overload
+def ewma(x: pl.Series, beta: float | None = ..., **options: Unpack[SmoothingOptions]) -> pl.Series: ...
+@overload
+def ewma(x: np.ndarray | list[Any] | tuple[Any, ...], beta: float | None = ..., *, out: np.ndarray | None = ...,
+         **options: Unpack[SmoothingOptions]) -> np.ndarray: ...
+@overload
+def ewma(x: Data, beta: float | None = ..., *, columns: Labels | None = ..., out: np.ndarray | None = ...,
+         **options: Unpack[SmoothingOptions]) -> Smoothed: ...
 @_fill_doc
-def ewma(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-         bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, by=None, columns=None,
-         out=None):
+def ewma(x: Data, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+         span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+         bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+         min_periods: int = 0, axis: int = 0, by: By | None = None, columns: Labels | None = None,
+         out: np.ndarray | None = None) -> Smoothed:
     r"""Exponentially weighted moving average.
 
     .. math::
@@ -471,10 +504,28 @@ def _variance(x, beta, alpha, window, span, halflife, com, init, bias_correction
     return _result(res2, restore, out, out2)
 
 
+@overload
+def ewmvar(x: pd.Series, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmvar(x: pd.DataFrame, beta: float | None = ..., *, columns: str,
+           **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmvar(x: pd.DataFrame, beta: float | None = ..., *, columns: list[Any] | None = ...,
+           **options: Unpack[VarianceOptions]) -> pd.DataFrame: ...
+@overload
+def ewmvar(x: pl.Series, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pl.Series: ...
+@overload
+def ewmvar(x: np.ndarray | list[Any] | tuple[Any, ...], beta: float | None = ..., *, out: np.ndarray | None = ...,
+           **options: Unpack[VarianceOptions]) -> np.ndarray: ...
+@overload
+def ewmvar(x: Data, beta: float | None = ..., *, columns: Labels | None = ..., out: np.ndarray | None = ...,
+           **options: Unpack[VarianceOptions]) -> Smoothed: ...
 @_fill_doc
-def ewmvar(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
-           columns=None, out=None):
+def ewmvar(x: Data, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+           span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+           bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+           min_periods: int = 0, axis: int = 0, bias: bool = False, by: By | None = None, columns: Labels | None = None,
+           out: np.ndarray | None = None) -> Smoothed:
     r"""Exponentially weighted moving variance.
 
     The weighted variance of the data around its EWMA, with the same weights
@@ -526,10 +577,28 @@ def ewmvar(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, c
                      min_periods, axis, bias, out, root=False)
 
 
+@overload
+def ewmstd(x: pd.Series, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmstd(x: pd.DataFrame, beta: float | None = ..., *, columns: str,
+           **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmstd(x: pd.DataFrame, beta: float | None = ..., *, columns: list[Any] | None = ...,
+           **options: Unpack[VarianceOptions]) -> pd.DataFrame: ...
+@overload
+def ewmstd(x: pl.Series, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pl.Series: ...
+@overload
+def ewmstd(x: np.ndarray | list[Any] | tuple[Any, ...], beta: float | None = ..., *, out: np.ndarray | None = ...,
+           **options: Unpack[VarianceOptions]) -> np.ndarray: ...
+@overload
+def ewmstd(x: Data, beta: float | None = ..., *, columns: Labels | None = ..., out: np.ndarray | None = ...,
+           **options: Unpack[VarianceOptions]) -> Smoothed: ...
 @_fill_doc
-def ewmstd(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
-           columns=None, out=None):
+def ewmstd(x: Data, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+           span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+           bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+           min_periods: int = 0, axis: int = 0, bias: bool = False, by: By | None = None, columns: Labels | None = None,
+           out: np.ndarray | None = None) -> Smoothed:
     r"""Exponentially weighted moving standard deviation, the square root of :func:`ewmvar`.
 
     .. math::
@@ -565,10 +634,28 @@ def ewmstd(x, beta=None, *, alpha=None, window=None, span=None, halflife=None, c
                      min_periods, axis, bias, out, root=True)  # the kernel takes the square root
 
 
+@overload
+def ewmcov(x: pd.Series, y: ArrayLike, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmcov(x: pd.DataFrame, y: ArrayLike, beta: float | None = ..., *, columns: str,
+           **options: Unpack[VarianceOptions]) -> pd.Series: ...
+@overload
+def ewmcov(x: pd.DataFrame, y: ArrayLike, beta: float | None = ..., *, columns: list[Any] | None = ...,
+           **options: Unpack[VarianceOptions]) -> pd.DataFrame: ...
+@overload
+def ewmcov(x: pl.Series, y: ArrayLike, beta: float | None = ..., **options: Unpack[VarianceOptions]) -> pl.Series: ...
+@overload
+def ewmcov(x: np.ndarray | list[Any] | tuple[Any, ...], y: ArrayLike, beta: float | None = ...,
+           **options: Unpack[VarianceOptions]) -> np.ndarray: ...
+@overload
+def ewmcov(x: Data, y: Data, beta: float | None = ..., *, columns: Labels | None = ...,
+           **options: Unpack[VarianceOptions]) -> Smoothed: ...
 @_fill_doc
-def ewmcov(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-           bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, bias=False, by=None,
-           columns=None):
+def ewmcov(x: Data, y: Data, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+           span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+           bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+           min_periods: int = 0, axis: int = 0, bias: bool = False, by: By | None = None,
+           columns: Labels | None = None) -> Smoothed:
     r"""Exponentially weighted moving covariance of ``x`` and ``y``.
 
     .. math::
@@ -606,9 +693,27 @@ def ewmcov(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=None
     return restore(engine.run_cov(x2, y2, opts, bias=check_bool("bias", bias), sources=sources))
 
 
+@overload
+def ewmcorr(x: pd.Series, y: ArrayLike, beta: float | None = ..., **options: Unpack[SmoothingOptions]) -> pd.Series: ...
+@overload
+def ewmcorr(x: pd.DataFrame, y: ArrayLike, beta: float | None = ..., *, columns: str,
+            **options: Unpack[SmoothingOptions]) -> pd.Series: ...
+@overload
+def ewmcorr(x: pd.DataFrame, y: ArrayLike, beta: float | None = ..., *, columns: list[Any] | None = ...,
+            **options: Unpack[SmoothingOptions]) -> pd.DataFrame: ...
+@overload
+def ewmcorr(x: pl.Series, y: ArrayLike, beta: float | None = ..., **options: Unpack[SmoothingOptions]) -> pl.Series: ...
+@overload
+def ewmcorr(x: np.ndarray | list[Any] | tuple[Any, ...], y: ArrayLike, beta: float | None = ...,
+            **options: Unpack[SmoothingOptions]) -> np.ndarray: ...
+@overload
+def ewmcorr(x: Data, y: Data, beta: float | None = ..., *, columns: Labels | None = ...,
+            **options: Unpack[SmoothingOptions]) -> Smoothed: ...
 @_fill_doc
-def ewmcorr(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, axis=0, by=None, columns=None):
+def ewmcorr(x: Data, y: Data, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, axis: int = 0, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Exponentially weighted moving correlation of ``x`` and ``y``.
 
     .. math::
@@ -645,7 +750,7 @@ def ewmcorr(x, y, beta=None, *, alpha=None, window=None, span=None, halflife=Non
                                                                     sources=sources if a is not b else ())))
 
 
-def _correlation(x2: np.ndarray, y2: np.ndarray, cov) -> np.ndarray:
+def _correlation(x2: np.ndarray, y2: np.ndarray, cov: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """cov(x, y) / sqrt(cov(x, x)·cov(y, y)) over the rows where both are present (pandas' corr); ``cov(a, b)``
     the biased EW covariance of two 2-D arrays (``a is b``: a variance)."""
     missing = np.isnan(x2) | np.isnan(y2)  # as pandas: only rows where both are present count
@@ -661,8 +766,9 @@ def _correlation(x2: np.ndarray, y2: np.ndarray, cov) -> np.ndarray:
     return out.astype(cxy.dtype, copy=False)
 
 
-def ewma_weights(n, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-                 bias_correction=False) -> np.ndarray:
+def ewma_weights(n: int, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+                 span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+                 init: Literal["first", "zero"] = "first", bias_correction: bool = False) -> np.ndarray:
     r"""Weights that :func:`ewma` gives the last ``n`` points, oldest first.
 
     For ``init="first"`` (the default) the oldest point also carries the weight

@@ -80,6 +80,8 @@ once per panel, and the results are put back on the table's rows.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -88,9 +90,15 @@ from . import _engine as engine
 from ._checks import check_unit
 from ._engine import MeanState
 from ._frames import Table, is_polars, same_index
+from ._typing import ArrayLike, By, Data, Labels, Smoothed
 from .backtest import backtest
 from .core import resolve_options
 from .decay import beta_from_window
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    import polars as pl
 
 __all__ = ["ema", "macd", "rsi", "atr", "dema", "tema", "t3", "trix", "apo", "ppo", "kama", "adx", "adosc",
            "keltner", "ewm_beta", "volatility", "ewm_cov", "ewm_corr", "crossover", "log_returns",
@@ -106,10 +114,10 @@ def _check_window(window, name="window") -> int:
     return int(window)
 
 
-def _check_seed(seed) -> str:
+def _check_seed(seed: object) -> Literal["sma", "first"]:
     if seed not in _SEEDS:
         raise ValueError(f"seed must be 'sma' or 'first', got {seed!r}")
-    return seed
+    return cast(Literal["sma", "first"], seed)  # (one of _SEEDS)
 
 
 def _plain(beta: float, init="first", ignore_na=False) -> engine.Options:
@@ -142,13 +150,13 @@ def _one_series(t: Table, width: int) -> bool:
     return t.keys is not None and width == 1
 
 
-def _named(t: Table, values: np.ndarray, name: str):
+def _named(t: Table, values: np.ndarray, name: Hashable) -> Any:
     """One result series in the input's type: a Series named ``name`` on the input's index (polars: a polars
     Series), or the bare array."""
     if t.kind in ("pl_series", "pl_frame"):
         import polars as pl
 
-        return pl.Series(name, values)
+        return pl.Series(str(name), values)  # (polars names are str; ours are)
     if t.kind == "array":
         return values
     return pd.Series(values, index=t.index, name=name, copy=False)
@@ -164,15 +172,16 @@ def _wrap(t: Table, out2: np.ndarray, name: str):
 
 def _value_labels(t: Table) -> pd.Index:
     """The labels of a table's value columns (a RangeIndex for a 2-D array)."""
+    labels = cast(list[Hashable], t.columns)  # (set for a DataFrame, pandas or polars)
     if t.kind == "frame":
         cols = t.obj.columns
-        return cols[[cols.get_loc(c) for c in t.columns]]
+        return cols[[cols.get_loc(c) for c in labels]]
     if t.kind == "pl_frame":
-        return pd.Index(t.columns)
+        return pd.Index(labels)
     return pd.RangeIndex(t.values_2d().shape[1])
 
 
-def _wrap_block(t: Table, block: np.ndarray, fields) -> pd.DataFrame:
+def _wrap_block(t: Table, block: np.ndarray, fields: Iterable[str]) -> pd.DataFrame | pl.DataFrame:
     """Several results side by side, field k in columns k·N:(k+1)·N of ``block``, as one frame: columns
     ``fields`` (one series) or ``(field, column)`` (a panel); polars: ``field`` or ``field_column``.
 
@@ -245,7 +254,7 @@ def _norm(label):
     return label.strip().lower() if isinstance(label, str) else None
 
 
-def _is_frame(x) -> bool:
+def _is_frame(x: object) -> TypeGuard[pd.DataFrame | pl.DataFrame]:
     return isinstance(x, pd.DataFrame) or (is_polars(x) and type(x).__name__ == "DataFrame")
 
 
@@ -270,7 +279,7 @@ def _flat_label(frame, field: str, what: str):
 
 def _ticker_panel(frame: pd.DataFrame, field: str, what: str):
     """One field of a multi-ticker frame as a DataFrame with one column per ticker, or None if absent."""
-    level = _fields_level(frame.columns, what)
+    level = _fields_level(cast(pd.MultiIndex, frame.columns), what)  # (called for MultiIndex columns only)
     mask = np.array([_norm(v) == field for v in frame.columns.get_level_values(level)])
     if not mask.any():
         return None
@@ -312,7 +321,11 @@ def _price_fields(frame, fields, what: str) -> list:
     return [frame[c] for c in labels]
 
 
-def price_field(frame, field):
+@overload
+def price_field(frame: pd.DataFrame, field: str) -> pd.Series | pd.DataFrame: ...
+@overload
+def price_field(frame: pl.DataFrame, field: str) -> pl.Series: ...
+def price_field(frame: pd.DataFrame | pl.DataFrame, field: str) -> pd.Series | pd.DataFrame | pl.Series:
     """One field (Open, High, Low, Close, Adj Close, Volume) of a price frame, found whatever its case.
 
     Parameters
@@ -422,13 +435,22 @@ _BY_DOC = """by : label, list of labels, or array, optional
         numbers that is not a key)."""
 
 
-def _fill_doc(func):
-    func.__doc__ = func.__doc__.replace("{by}", _BY_DOC)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _fill_doc(func: _F) -> _F:
+    func.__doc__ = (func.__doc__ or "").replace("{by}", _BY_DOC)
     return func
 
 
+@overload
+def ema(x: pd.Series, window: int, *, seed: Literal["sma", "first"] = ..., by: By | None = ...) -> pd.Series: ...
+@overload
+def ema(x: Data, window: int, *, seed: Literal["sma", "first"] = ..., by: By | None = ...,
+        columns: Labels | None = ...) -> Smoothed: ...
 @_fill_doc
-def ema(x, window, *, seed="sma", by=None, columns=None):
+def ema(x: Data, window: int, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
+        columns: Labels | None = None) -> Smoothed:
     r"""Exponential moving average over an n-period window.
 
     .. math::
@@ -482,7 +504,8 @@ def ema(x, window, *, seed="sma", by=None, columns=None):
 
 
 @_fill_doc
-def macd(close, fast=12, slow=26, signal=9, *, seed="sma", by=None, columns=None) -> pd.DataFrame:
+def macd(close: Data, fast: int = 12, slow: int = 26, signal: int = 9, *, seed: Literal["sma", "first"] = "sma",
+         by: By | None = None, columns: Labels | None = None) -> pd.DataFrame | pl.DataFrame:
     r"""Moving average convergence/divergence.
 
     .. math::
@@ -560,8 +583,15 @@ def _macd(v, fast, slow, signal, seed):
     return engine.macd(v, [beta_from_window(n) for n in (fast, slow, signal)], [fast, slow, signal], seed == "sma")
 
 
+@overload
+def rsi(close: pd.Series, window: int = ..., *, seed: Literal["sma", "first"] = ...,
+        by: By | None = ...) -> pd.Series: ...
+@overload
+def rsi(close: Data, window: int = ..., *, seed: Literal["sma", "first"] = ..., by: By | None = ...,
+        columns: Labels | None = ...) -> Smoothed: ...
 @_fill_doc
-def rsi(close, window=14, *, seed="sma", by=None, columns=None):
+def rsi(close: Data, window: int = 14, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
+        columns: Labels | None = None) -> Smoothed:
     r"""Wilder's relative strength index.
 
     .. math::
@@ -631,7 +661,8 @@ def _rsi(v, n, seed, sources):
     return out
 
 
-def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
+def atr(high: Data, low: Data | None = None, close: Data | None = None, window: int = 14, *,
+        seed: Literal["sma", "first"] = "sma", by: By | None = None) -> Smoothed:
     r"""Wilder's average true range.
 
     .. math::
@@ -714,7 +745,8 @@ def atr(high, low=None, close=None, window=14, *, seed="sma", by=None):
     for t, a, k in ((th, h, "high"), (tl, lo, "low"), (tc, c, "close")):
         if tc.keys is not None:
             engine.check_finite(t.values, k)
-    out = _per_group(tc.keys, [h, lo, c], lambda *a: _atr(*a, n, seed, zip(a, ("high", "low", "close"))))
+    out = _per_group(tc.keys, [h, lo, c],
+                     lambda h, lo, c: _atr(h, lo, c, n, seed, zip((h, lo, c), ("high", "low", "close"))))
     return _wrap(tc, out, name)
 
 
@@ -732,7 +764,8 @@ def _atr_frame(frame, n, seed, by, name):
         for j, k in enumerate(("high", "low", "close")):
             engine.check_finite(v[:, j], k)
     h, lo, c = v[:, :1], v[:, 1:2], v[:, 2:]
-    out = _per_group(t.keys, [h, lo, c], lambda *a: _atr(*a, n, seed, zip(a, ("high", "low", "close"))))
+    out = _per_group(t.keys, [h, lo, c],
+                     lambda h, lo, c: _atr(h, lo, c, n, seed, zip((h, lo, c), ("high", "low", "close"))))
     return _named(t, out[:, 0], name)
 
 
@@ -785,7 +818,7 @@ def _one_input(x, by, columns, run, name):
 
 
 @_fill_doc
-def dema(x, window=30, *, by=None, columns=None):
+def dema(x: Data, window: int = 30, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Double exponential moving average (Mulloy): less lag than an EMA of the same window.
 
     .. math::
@@ -820,7 +853,7 @@ def dema(x, window=30, *, by=None, columns=None):
 
 
 @_fill_doc
-def tema(x, window=30, *, by=None, columns=None):
+def tema(x: Data, window: int = 30, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Triple exponential moving average (Mulloy).
 
     .. math::
@@ -851,7 +884,8 @@ def tema(x, window=30, *, by=None, columns=None):
 
 
 @_fill_doc
-def t3(x, window=5, vfactor=0.7, *, by=None, columns=None):
+def t3(x: Data, window: int = 5, vfactor: float = 0.7, *, by: By | None = None,
+       columns: Labels | None = None) -> Smoothed:
     r"""Tillson's T3: a generalised DEMA applied three times (six chained EMAs).
 
     .. math::
@@ -886,7 +920,7 @@ def t3(x, window=5, vfactor=0.7, *, by=None, columns=None):
 
 
 @_fill_doc
-def trix(x, window=30, *, by=None, columns=None):
+def trix(x: Data, window: int = 30, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""TRIX: the one-period rate of change, in percent, of the triple EMA.
 
     .. math::
@@ -917,7 +951,7 @@ def trix(x, window=30, *, by=None, columns=None):
 
 
 @_fill_doc
-def apo(x, fast=12, slow=26, *, by=None, columns=None):
+def apo(x: Data, fast: int = 12, slow: int = 26, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Absolute price oscillator: the difference of a fast and a slow EMA.
 
     .. math::
@@ -950,7 +984,7 @@ def apo(x, fast=12, slow=26, *, by=None, columns=None):
 
 
 @_fill_doc
-def ppo(x, fast=12, slow=26, *, by=None, columns=None):
+def ppo(x: Data, fast: int = 12, slow: int = 26, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Percentage price oscillator: the APO as a percentage of the slow EMA.
 
     .. math::
@@ -981,7 +1015,7 @@ def ppo(x, fast=12, slow=26, *, by=None, columns=None):
 
 
 @_fill_doc
-def kama(x, window=30, *, by=None, columns=None):
+def kama(x: Data, window: int = 30, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Kaufman's adaptive moving average: an EMA whose weight follows the efficiency ratio.
 
     .. math::
@@ -1072,7 +1106,8 @@ def _fields_frame(t: Table, block: np.ndarray, fields, frame: bool):
     return pd.DataFrame(block, index=index, columns=list(fields), copy=False)
 
 
-def adx(high, low=None, close=None, window=14, *, by=None):
+def adx(high: Data, low: Data | None = None, close: Data | None = None, window: int = 14, *,
+        by: By | None = None) -> pd.DataFrame | pl.DataFrame:
     r"""Wilder's directional movement system: ADX, ADXR, +DI, −DI and DX in one pass.
 
     .. math::
@@ -1144,7 +1179,8 @@ def adx(high, low=None, close=None, window=14, *, by=None):
     return _fields_frame(t, block, _ADX_FIELDS, frame)
 
 
-def adosc(high, low=None, close=None, volume=None, fast=3, slow=10, *, by=None):
+def adosc(high: Data, low: Data | None = None, close: Data | None = None, volume: Data | None = None, fast: int = 3,
+          slow: int = 10, *, by: By | None = None) -> Smoothed:
     r"""Chaikin's accumulation/distribution oscillator: a fast minus a slow EMA of the A/D line.
 
     .. math::
@@ -1186,7 +1222,8 @@ def adosc(high, low=None, close=None, volume=None, fast=3, slow=10, *, by=None):
     return _named(t, out[:, 0], name) if frame else _wrap(t, out, name)
 
 
-def keltner(high, low=None, close=None, window=20, atr_window=10, k=2.0, *, by=None):
+def keltner(high: Data, low: Data | None = None, close: Data | None = None, window: int = 20, atr_window: int = 10,
+            k: float = 2.0, *, by: By | None = None) -> pd.DataFrame | pl.DataFrame:
     r"""Keltner channel: an EMA of the close with bands k average true ranges away.
 
     .. math::
@@ -1245,8 +1282,9 @@ def keltner(high, low=None, close=None, window=20, atr_window=10, k=2.0, *, by=N
     return _fields_frame(t, block, _KELTNER_FIELDS, frame)
 
 
-def ewm_beta(returns, market_returns, beta=0.94, *, bias_correction=False, ignore_na=False, min_periods=0,
-             bias=False, by=None, columns=None):
+def ewm_beta(returns: Data, market_returns: Data, beta: float = 0.94, *, bias_correction: bool = False,
+             ignore_na: bool = False, min_periods: int = 0, bias: bool = False, by: By | None = None,
+             columns: Labels | None = None) -> Smoothed:
     r"""RiskMetrics beta of assets to a market: the EW covariance over the EW variance of the market.
 
     .. math::
@@ -1310,7 +1348,8 @@ def ewm_beta(returns, market_returns, beta=0.94, *, bias_correction=False, ignor
         raise ValueError(f"market_returns must be one series or have the shape of returns {r.shape}, "
                          f"got {m.shape}")
     engine.check_finite(m, "market_returns")
-    opts = dict(bias_correction=bias_correction, ignore_na=ignore_na, min_periods=min_periods, bias=bias)
+    opts: dict[str, Any] = dict(bias_correction=bias_correction, ignore_na=ignore_na, min_periods=min_periods,
+                                bias=bias)
 
     def ratio(r, m):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -1322,7 +1361,11 @@ def ewm_beta(returns, market_returns, beta=0.94, *, bias_correction=False, ignor
 # --------------------------------------------------------------------------- returns and RiskMetrics
 
 
-def log_returns(prices, *, by=None, columns=None):
+@overload
+def log_returns(prices: pd.Series, *, by: By | None = ...) -> pd.Series: ...
+@overload
+def log_returns(prices: Data, *, by: By | None = ..., columns: Labels | None = ...) -> Smoothed: ...
+def log_returns(prices: Data, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""Log returns r_t = ln(p_t / p_{t−1}); the first row (of each group) is NaN.
 
     Parameters
@@ -1366,7 +1409,7 @@ def log_returns(prices, *, by=None, columns=None):
 
     out = _per_group(t.keys, [v], returns)
     if _one_series(t, out.shape[1]) and t.kind in ("frame", "pl_frame"):
-        return _named(t, out[:, 0], t.columns[0])
+        return _named(t, out[:, 0], cast(list[Hashable], t.columns)[0])  # (a frame's: set)
     return t.wrap(out)
 
 
@@ -1416,7 +1459,8 @@ def _outside_stacklevel() -> int:
     import sys
 
     here = os.path.dirname(os.path.abspath(__file__))
-    level, frame = 1, sys._getframe(1)
+    level = 1
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here + os.sep):
         frame, level = frame.f_back, level + 1
     return level
@@ -1483,8 +1527,15 @@ def _volatility(r, b):
     return np.sqrt(var)
 
 
+@overload
+def volatility(returns: pd.Series, beta: float = ..., *, annualize: float | None = ...,
+               by: By | None = ...) -> pd.Series: ...
+@overload
+def volatility(returns: Data, beta: float = ..., *, annualize: float | None = ..., by: By | None = ...,
+               columns: Labels | None = ...) -> Smoothed: ...
 @_fill_doc
-def volatility(returns, beta=0.94, *, annualize=None, by=None, columns=None):
+def volatility(returns: Data, beta: float = 0.94, *, annualize: float | None = None, by: By | None = None,
+               columns: Labels | None = None) -> Smoothed:
     r"""RiskMetrics (EWMA) conditional volatility.
 
     .. math::
@@ -1583,7 +1634,8 @@ def _stack(t: Table, full: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(full.reshape(T * k, k), index=index, columns=assets)
 
 
-def ewm_cov(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+def ewm_cov(returns: pd.DataFrame | np.ndarray, beta: float = 0.94, *, demean: bool = False,
+            missing: Literal["skip", "pairwise"] = "skip") -> pd.DataFrame:
     r"""RiskMetrics covariance matrix on every date.
 
     .. math::
@@ -1631,7 +1683,8 @@ def ewm_cov(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame
     return _stack(t, full)
 
 
-def ewm_corr(returns, beta=0.94, *, demean=False, missing="skip") -> pd.DataFrame:
+def ewm_corr(returns: pd.DataFrame | np.ndarray, beta: float = 0.94, *, demean: bool = False,
+             missing: Literal["skip", "pairwise"] = "skip") -> pd.DataFrame:
     r"""Correlation matrices from :func:`ewm_cov`: ρ_ij = Σ_ij / sqrt(Σ_ii Σ_jj).
 
     Same parameters and layout as :func:`ewm_cov`; NaN where a variance is zero.
@@ -1667,8 +1720,12 @@ def _crossings(fast, slow):
     return out
 
 
+@overload
+def crossover(fast: pd.Series, slow: ArrayLike | float, *, by: By | None = ...) -> pd.Series: ...
+@overload
+def crossover(fast: Data, slow: Data | float, *, by: By | None = ..., columns: Labels | None = ...) -> Smoothed: ...
 @_fill_doc
-def crossover(fast, slow, *, by=None, columns=None):
+def crossover(fast: Data, slow: Data | float, *, by: By | None = None, columns: Labels | None = None) -> Smoothed:
     r"""+1 where ``fast`` crosses above ``slow``, −1 where it crosses below, 0 elsewhere.
 
     .. math::

@@ -72,12 +72,17 @@ from __future__ import annotations
 
 import numbers
 import sys
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from . import core
 from ._frames import Table
 from ._polars import describe, holds_numbers
+from ._typing import ArrayLike, By, Halflife, Init, Labels
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["SeriesNamespace", "DataFrameNamespace", "LazyFrameNamespace", "register_namespaces"]
 
@@ -86,7 +91,7 @@ _SPEC = ("beta", "alpha", "window", "span", "halflife", "com", "init", "bias_cor
 _BANDS = ("lower", "mid", "upper")
 
 
-def _check_k(k) -> float:
+def _check_k(k: object) -> float:
     if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 <= float(k) < np.inf):
         raise ValueError(f"k must be a finite number >= 0, got {k!r}")
     return float(k)
@@ -102,14 +107,14 @@ class _Namespace:
 
     _what = "the polars object"
 
-    def __init__(self, obj):
+    def __init__(self, obj: pl.Series | pl.DataFrame) -> None:
         self._obj = obj
 
     def _table(self, given: dict) -> Table:
         return Table(self._obj, self._what, by=given.get("by"), columns=given.get("columns"), times=given["times"],
                      numeric_only=given.get("numeric_only", False))
 
-    def _stat(self, stat: str, given: dict):
+    def _stat(self, stat: str, given: dict) -> Any:  # (the polars type of self._obj)
         """``stat`` ("mean", "var", "std") of the value columns, per group with ``by``, in polars."""
         t = self._table(given)
         return t.wrap(core.run_table(stat, t, None, {k: given[k] for k in _SPEC}, bias=given.get("bias", False)))
@@ -143,13 +148,15 @@ class SeriesNamespace(_Namespace):
 
     _what = "the Series"
 
-    def __init__(self, s):
+    def __init__(self, s: pl.Series) -> None:
         if not holds_numbers(s.dtype):
             raise TypeError(f"the .ewmakit namespace needs numbers, but the Series holds {describe(s.dtype)}")
         super().__init__(s)
 
-    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, by=None):
+    def smooth(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, by: By | None = None) -> pl.Series:
         r"""Exponentially weighted moving average of the Series (see :func:`ewmakit.ewma`).
 
         .. math::
@@ -190,8 +197,10 @@ class SeriesNamespace(_Namespace):
         """
         return self._stat("mean", locals())
 
-    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+    def var(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, bias: bool = False, by: By | None = None) -> pl.Series:
         r"""Exponentially weighted moving variance of the Series (see :func:`ewmakit.ewmvar`).
 
         .. math::
@@ -217,8 +226,10 @@ class SeriesNamespace(_Namespace):
         """
         return self._stat("var", locals())
 
-    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+    def std(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, bias: bool = False, by: By | None = None) -> pl.Series:
         r"""Exponentially weighted moving standard deviation, the square root of :meth:`var`.
 
         .. math::
@@ -241,8 +252,11 @@ class SeriesNamespace(_Namespace):
         """
         return self._stat("std", locals())
 
-    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, by=None):
+    def zscore(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, bias: bool = False,
+               by: By | None = None) -> pl.Series:
         r"""How many EW standard deviations each value is from its EWMA.
 
         .. math::
@@ -266,8 +280,11 @@ class SeriesNamespace(_Namespace):
         t, x, mean, std = self._mean_std(locals())
         return t.wrap(_zscore(x, mean, std))
 
-    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, bias=False, k=2.0, by=None):
+    def bands(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+              span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+              init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+              times: ArrayLike | str | None = None, min_periods: int = 0, bias: bool = False, k: float = 2.0,
+              by: By | None = None) -> pl.DataFrame:
         r"""EWMA bands: the EWMA and k EW standard deviations either side of it.
 
         .. math::
@@ -333,9 +350,11 @@ class DataFrameNamespace(_Namespace):
 
     _what = "the DataFrame"
 
-    def smooth(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, by=None,
-               columns=None):
+    def smooth(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+               by: By | None = None, columns: Labels | None = None) -> pl.DataFrame | pl.Series:
         r"""Exponentially weighted moving average of every value column, per group with ``by``.
 
         .. math::
@@ -378,9 +397,11 @@ class DataFrameNamespace(_Namespace):
         """
         return self._stat("mean", locals())
 
-    def var(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-            by=None, columns=None):
+    def var(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
+            columns: Labels | None = None) -> pl.DataFrame | pl.Series:
         r"""Exponentially weighted moving variance of every value column, per group with ``by``.
 
         .. math::
@@ -406,9 +427,11 @@ class DataFrameNamespace(_Namespace):
         """
         return self._stat("var", locals())
 
-    def std(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-            bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-            by=None, columns=None):
+    def std(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+            span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
+            bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
+            min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
+            columns: Labels | None = None) -> pl.DataFrame | pl.Series:
         r"""Exponentially weighted moving standard deviation of every value column, the root of :meth:`var`.
 
         .. math::
@@ -430,9 +453,11 @@ class DataFrameNamespace(_Namespace):
         """
         return self._stat("std", locals())
 
-    def zscore(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-               bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-               by=None, columns=None):
+    def zscore(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+               span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+               init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+               times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+               bias: bool = False, by: By | None = None, columns: Labels | None = None) -> pl.DataFrame | pl.Series:
         r"""(x − EWMA) / EW standard deviation for every value column, per group with ``by``.
 
         .. math::
@@ -455,9 +480,11 @@ class DataFrameNamespace(_Namespace):
         t, x, mean, std = self._mean_std(locals())
         return t.wrap(_zscore(x, mean, std))
 
-    def bands(self, beta=None, *, alpha=None, window=None, span=None, halflife=None, com=None, init="first",
-              bias_correction=False, ignore_na=False, times=None, min_periods=0, numeric_only=False, bias=False,
-              k=2.0, by=None, columns=None):
+    def bands(self, beta: float | None = None, *, alpha: float | None = None, window: float | None = None,
+              span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
+              init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
+              times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
+              bias: bool = False, k: float = 2.0, by: By | None = None, columns: Labels | None = None) -> pl.DataFrame:
         r"""EWMA bands of every value column, per group with ``by``.
 
         .. math::
@@ -522,31 +549,31 @@ class LazyFrameNamespace:
     [1.0, 1.5]
     """
 
-    def __init__(self, lf):
+    def __init__(self, lf: pl.LazyFrame) -> None:
         self._obj = lf
 
-    def _refuse(self, method: str):
+    def _refuse(self, method: str) -> NoReturn:
         raise TypeError(f"df.ewmakit.{method} needs a DataFrame in memory, and this is a LazyFrame: call "
                         f".collect() first (lf.collect().ewmakit.{method}(...)), or stay lazy with polars' own "
                         f"pl.col(...).ewm_mean(...).over(key)")
 
-    def smooth(self, *args, **kwargs):
+    def smooth(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("smooth")
 
-    def var(self, *args, **kwargs):
+    def var(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("var")
 
-    def std(self, *args, **kwargs):
+    def std(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("std")
 
-    def zscore(self, *args, **kwargs):
+    def zscore(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("zscore")
 
-    def bands(self, *args, **kwargs):
+    def bands(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("bands")
 
