@@ -9,6 +9,7 @@ labels. The public names at the end are how the backends import them.
 from __future__ import annotations
 
 import numbers
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -141,7 +142,8 @@ def _series(series, column=None) -> pd.Series:
         if isinstance(series.columns, pd.MultiIndex) and not (column is not None and column in series.columns):
             from .finance import price_field
 
-            field = price_field(series, column if column is not None else "close")
+            # MultiIndex columns: price_field gives a DataFrame, one column per ticker
+            field = cast(pd.DataFrame, price_field(series, column if column is not None else "close"))
             if field.shape[1] != 1:
                 raise ValueError(f"the frame holds several tickers {list(field.columns)[:8]!r}: plot one, e.g. "
                                  f"frame.xs({field.columns[0]!r}, axis=1, level=...)")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -109,7 +110,7 @@ def demo_figures(*, spy=None, quick=False, offline=False) -> list:
     from .control import critical_L, ewma_chart
     from .optim import functions, minimize
 
-    P = "plotly"
+    P: Literal["plotly"] = "plotly"
     figs = []
 
     def add(title, note, fig):

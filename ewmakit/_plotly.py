@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import importlib
 import numbers
+from collections.abc import Hashable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,7 +28,13 @@ import pandas as pd
 from . import _figdata as _p
 from . import core
 from ._checks import check_unit
+from ._typing import ArrayLike, Data, DateLike, Halflife, PathLike, TestFunction, Trajectories
 from .decay import halflife_from_beta, window_from_beta
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure  # untyped (Any for mypy)
+
+    from .backtest import BacktestResult
 
 BACKENDS = ("matplotlib", "plotly")
 INSTALL = 'pip install "ewmakit[interactive]"'
@@ -37,7 +46,7 @@ _MOST = 5000
 _DASH = {"-": "solid", "--": "dash", "-.": "dashdot", ":": "dot"}
 
 
-def go():
+def go() -> ModuleType:
     """``plotly.graph_objects``, or an ImportError that says how to get it."""
     try:
         graph_objects = importlib.import_module("plotly.graph_objects")  # the submodule itself, not an attribute
@@ -98,9 +107,13 @@ def _path_hover(variables) -> str:
 # --------------------------------------------------------------------------- EWMA pictures
 
 
-def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
-              column=None, title=None, ylabel=None, label=None, init="first", bias_correction=False, start=None,
-              end=None):
+def smoothing(series: Data, betas: float | Sequence[float] | None = None, *,
+              beta: float | Sequence[float] | None = None, alpha: float | Sequence[float] | None = None,
+              window: float | Sequence[float] | None = None, span: float | Sequence[float] | None = None,
+              halflife: Halflife | Sequence[Halflife] | None = None, com: float | Sequence[float] | None = None,
+              column: Hashable | None = None, title: str | None = None, ylabel: str | None = None,
+              label: str | None = None, init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+              start: DateLike | None = None, end: DateLike | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.smoothing` (the same range of the series shown)."""
     g = go()
     spec, values_of_spec = _p.decays(betas, {"beta": beta, "alpha": alpha, "window": window, "span": span,
@@ -124,8 +137,9 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
     return _layout(fig, title, "date" if _is_dated(x) else "t (step)", ylabel if ylabel is not None else name)
 
 
-def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, init="first", bias_correction=False,
-                title=None):
+def beta_impact(data: ArrayLike = (5, 6, 4, 7, 5, 10, 8, 6, 7), betas: Sequence[float] = (0.1, 0.5, 0.9), *,
+                init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+                title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.beta_impact`."""
     g = go()
     s = _p.series(data)
@@ -150,7 +164,7 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ini
     return fig
 
 
-def weights(beta, n=30, *, title=None):
+def weights(beta: float, n: int = 30, *, title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.weights`."""
     g = go()
     b = check_unit("beta", beta)
@@ -184,7 +198,8 @@ def weights(beta, n=30, *, title=None):
     return fig
 
 
-def window_to_beta(max_window=60, *, mark=(19, 20), title=None):
+def window_to_beta(max_window: int = 60, *, mark: float | Sequence[float] = (19, 20),
+                   title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.window_to_beta`."""
     from .decay import alpha_from_window, beta_from_window
 
@@ -272,8 +287,9 @@ def _path_traces(g, f, paths, *, scatter=None, lift=None, box=None):
     return traces
 
 
-def contour(fn, trajectories=(), *, bounds=None, log=None, levels=30, title=None, colorbar=True, lines=True,
-            resolution=300):
+def contour(fn: TestFunction, trajectories: Trajectories = (), *, bounds: Sequence[tuple[float, float]] | None = None,
+            log: bool | None = None, levels: int = 30, title: str | None = None, colorbar: bool = True,
+            lines: bool = True, resolution: int = 300) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.contour` (z is f on the grid; log₁₀ of it when ``log``)."""
     g = go()
     f = _p.Fn(fn, bounds)
@@ -308,7 +324,8 @@ def contour(fn, trajectories=(), *, bounds=None, log=None, levels=30, title=None
     return fig
 
 
-def curve(fn, trajectories=(), *, bounds=None, title=None, resolution=500):
+def curve(fn: TestFunction, trajectories: Trajectories = (), *, bounds: Sequence[tuple[float, float]] | None = None,
+          title: str | None = None, resolution: int = 500) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.curve`."""
     g = go()
     f = _p.Fn(fn, bounds)
@@ -338,7 +355,9 @@ def curve(fn, trajectories=(), *, bounds=None, title=None, resolution=500):
     return fig
 
 
-def surface(fn, trajectories=(), *, bounds=None, log=None, title=None, resolution=80, elev=35, azim=-60):
+def surface(fn: TestFunction, trajectories: Trajectories = (), *, bounds: Sequence[tuple[float, float]] | None = None,
+            log: bool | None = None, title: str | None = None, resolution: int = 80, elev: float = 35,
+            azim: float = -60) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.surface`: a rotatable surface with the paths drawn on it."""
     g = go()
     f = _p.Fn(fn, bounds)
@@ -378,7 +397,8 @@ def surface(fn, trajectories=(), *, bounds=None, log=None, title=None, resolutio
     return fig
 
 
-def convergence(trajectories, *, log=None, fmin=None, title=None):
+def convergence(trajectories: Trajectories, *, log: bool | None = None, fmin: float | None = None,
+                title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.convergence`."""
     g = go()
     items = []
@@ -410,7 +430,9 @@ def convergence(trajectories, *, log=None, fmin=None, title=None):
     return fig
 
 
-def animate(fn, trajectories, path=None, *, frames=60, fps=12, bounds=None, log=None, title=None):
+def animate(fn: TestFunction, trajectories: Trajectories, path: PathLike | None = None, *, frames: int = 60,
+            fps: int = 12, bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None,
+            title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.animate`: a Figure with one frame per step shown and a play button.
 
     ``path`` (optional) must end in ``.html``: a page that plays offline (plotly.js included).
@@ -479,7 +501,8 @@ def animate(fn, trajectories, path=None, *, frames=60, fps=12, bounds=None, log=
 # --------------------------------------------------------------------------- finance and SPC pictures
 
 
-def control_chart(chart, *, title=None, ylabel=None, mark=None):
+def control_chart(chart: pd.DataFrame, *, title: str | None = None, ylabel: str | None = None,
+                  mark: Hashable | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.control_chart`."""
     g = go()
     need = ["value", "ewma", "center", "lcl", "ucl", "signal"]
@@ -514,7 +537,9 @@ def control_chart(chart, *, title=None, ylabel=None, mark=None):
                    height=450)
 
 
-def indicators(frame, *, fast=20, slow=50, macd=(12, 26, 9), rsi=14, volatility=False, title=None, ylabel="price"):
+def indicators(frame: pd.DataFrame | pd.Series, *, fast: int = 20, slow: int = 50,
+               macd: tuple[int, int, int] = (12, 26, 9), rsi: int = 14, volatility: bool = False,
+               title: str | None = None, ylabel: str = "price") -> Figure:
     """The plotly twin of :func:`ewmakit.plot.indicators`: the same panels, one shared x axis."""
     from . import finance
 
@@ -569,7 +594,8 @@ def indicators(frame, *, fast=20, slow=50, macd=(12, 26, 9), rsi=14, volatility=
     return fig
 
 
-def backtest(result, *, column=None, title=None, ylabel="price"):
+def backtest(result: BacktestResult, *, column: Hashable | None = None, title: str | None = None,
+             ylabel: str = "price") -> Figure:
     """The plotly twin of :func:`ewmakit.plot.backtest`: price with trades, equity, drawdown (one x axis)."""
     from .backtest import BacktestResult
 
@@ -628,7 +654,7 @@ def backtest(result, *, column=None, title=None, ylabel="price"):
 # --------------------------------------------------------------------------- saving
 
 
-def save(fig, path) -> Path:
+def save(fig: Figure, path: PathLike) -> Path:
     """Write a plotly figure: ``.html`` (works offline: plotly.js included) or, with kaleido, an image."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

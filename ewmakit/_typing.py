@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -19,9 +19,12 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:
     import polars as pl
 
+    from .optim.functions import Objective
+    from .optim.minimize import Trajectory
+
 __all__ = ["ArrayLike", "FloatArray", "ArrayOrFrame", "Halflife", "Init", "Label", "Labels", "Params", "Grads",
            "LearningRate", "DateLike", "PathLike", "Data", "Smoothed", "By", "SmoothingOptions",
-           "VarianceOptions"]
+           "VarianceOptions", "Backend", "TestFunction", "Trajectories"]
 
 #: A float64 NumPy array: what the kernels return.
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -64,6 +67,16 @@ Smoothed: TypeAlias = "np.ndarray | pd.Series | pd.DataFrame | pl.Series | pl.Da
 
 #: Group keys (``by=``): key column name(s) of a DataFrame, or one key per row (an array, a list of arrays).
 By: TypeAlias = Hashable | Sequence[Hashable] | ArrayLike
+
+
+#: What the plot functions draw with: matplotlib (Axes, Figure) or plotly (an interactive Figure).
+Backend: TypeAlias = Literal["matplotlib", "plotly"]
+
+#: A test function to draw: one of :mod:`ewmakit.optim.functions`, or a callable taking a grid of points.
+TestFunction: TypeAlias = "Objective | Callable[..., Any]"
+
+#: Optimizer paths to draw: a Trajectory or a (steps, dim) array, a sequence of them, or a dict label -> one.
+Trajectories: TypeAlias = "Trajectory | ArrayLike | Sequence[Trajectory | ArrayLike] | dict[str, Any]"
 
 
 class SmoothingOptions(TypedDict, total=False):

@@ -29,6 +29,7 @@ import sys
 import textwrap
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from ._env import env_flag
@@ -789,7 +790,7 @@ def _debug() -> bool:
     return env_flag("EWMAKIT_DEBUG", strict=False)  # a debugging aid never stops the command
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ewmakit`` command line; returns the exit status.
 
     Parameters

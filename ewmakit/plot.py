@@ -47,7 +47,9 @@ the optimizer and its β/lr there, e.g. ``{"Adam (lr=0.05)": run}``).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -72,7 +74,16 @@ from ._figdata import shown_range as _shown_range
 from ._figdata import spans_decades as _spans_decades
 from ._figdata import unit as _unit
 from ._figures import check_output, pyplot, use_agg
+from ._typing import ArrayLike, Backend, Data, DateLike, Halflife, PathLike, TestFunction, Trajectories
 from .decay import halflife_from_beta, window_from_beta
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go  # untyped (Any for mypy): the figure of backend="plotly"
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from mpl_toolkits.mplot3d.axes3d import Axes3D  # untyped (Any for mypy)
+
+    from .backtest import BacktestResult
 
 __all__ = [
     "PALETTE",
@@ -100,7 +111,7 @@ _GREY = "0.55"
 # --------------------------------------------------------------------------- helpers
 
 
-def save(fig, path, *, dpi=110) -> Path:
+def save(fig: Figure | Axes | go.Figure, path: PathLike, *, dpi: float = 110) -> Path:
     """Write a figure (or the figure of an Axes) to ``path`` and close it.
 
     The format follows the suffix (``.png``, ``.svg``, ``.pdf``...);
@@ -137,13 +148,13 @@ def save(fig, path, *, dpi=110) -> Path:
 
         return _plotly.save(fig, path)
     plt = pyplot()
-    fig = getattr(fig, "figure", fig)
+    figure = cast("Figure", getattr(fig, "figure", fig))  # not plotly here: an Axes gives its Figure, a Figure itself
     out = Path(path)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out, dpi=dpi, bbox_inches="tight")
+        figure.savefig(out, dpi=dpi, bbox_inches="tight")
     finally:
-        plt.close(fig)
+        plt.close(figure)
     return out
 
 
@@ -205,17 +216,44 @@ def _thin(path: np.ndarray, most: int = 600) -> np.ndarray:
     return path[keep]
 
 
-def _legend_loc(ax) -> str:
+def _legend_loc(ax: Axes) -> Literal["best", "upper right"]:
     """matplotlib's "best" searches every vertex of every line: slow for long paths, so fixed then."""
-    return "best" if sum(len(line.get_xdata()) for line in ax.lines) <= 1000 else "upper right"
+    return "best" if sum(np.size(line.get_xdata()) for line in ax.lines) <= 1000 else "upper right"
 
 
 # --------------------------------------------------------------------------- EWMA pictures
 
 
-def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=None, halflife=None, com=None,
-              ax=None, column=None, title=None, ylabel=None, label=None, init="first", bias_correction=False,
-              backend="matplotlib", start=None, end=None):
+@overload
+def smoothing(series: Data, betas: float | Sequence[float] | None = None, *,
+              beta: float | Sequence[float] | None = None, alpha: float | Sequence[float] | None = None,
+              window: float | Sequence[float] | None = None, span: float | Sequence[float] | None = None,
+              halflife: Halflife | Sequence[Halflife] | None = None, com: float | Sequence[float] | None = None,
+              ax: Axes | None = None, column: Hashable | None = None, title: str | None = None,
+              ylabel: str | None = None, label: str | None = None, init: Literal["first", "zero"] = "first",
+              bias_correction: bool = False, backend: Literal["matplotlib"] = "matplotlib",
+              start: DateLike | None = None, end: DateLike | None = None) -> Axes: ...
+
+
+@overload
+def smoothing(series: Data, betas: float | Sequence[float] | None = None, *,
+              beta: float | Sequence[float] | None = None, alpha: float | Sequence[float] | None = None,
+              window: float | Sequence[float] | None = None, span: float | Sequence[float] | None = None,
+              halflife: Halflife | Sequence[Halflife] | None = None, com: float | Sequence[float] | None = None,
+              ax: Axes | None = None, column: Hashable | None = None, title: str | None = None,
+              ylabel: str | None = None, label: str | None = None, init: Literal["first", "zero"] = "first",
+              bias_correction: bool = False, backend: Literal["plotly"], start: DateLike | None = None,
+              end: DateLike | None = None) -> go.Figure: ...
+
+
+def smoothing(series: Data, betas: float | Sequence[float] | None = None, *,
+              beta: float | Sequence[float] | None = None, alpha: float | Sequence[float] | None = None,
+              window: float | Sequence[float] | None = None, span: float | Sequence[float] | None = None,
+              halflife: Halflife | Sequence[Halflife] | None = None, com: float | Sequence[float] | None = None,
+              ax: Axes | None = None, column: Hashable | None = None, title: str | None = None,
+              ylabel: str | None = None, label: str | None = None, init: Literal["first", "zero"] = "first",
+              bias_correction: bool = False, backend: Backend = "matplotlib", start: DateLike | None = None,
+              end: DateLike | None = None) -> Axes | go.Figure:
     r"""A series as points and one EWMA line for each decay given.
 
     Each line is :func:`ewmakit.ewma` of the series,
@@ -331,8 +369,21 @@ def smoothing(series, betas=None, *, beta=None, alpha=None, window=None, span=No
     return ax
 
 
-def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=None, init="first",
-                bias_correction=False, title=None, backend="matplotlib"):
+@overload
+def beta_impact(data: ArrayLike = (5, 6, 4, 7, 5, 10, 8, 6, 7), betas: Sequence[float] = (0.1, 0.5, 0.9), *,
+                ax: Axes | None = None, init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+                title: str | None = None, backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def beta_impact(data: ArrayLike = (5, 6, 4, 7, 5, 10, 8, 6, 7), betas: Sequence[float] = (0.1, 0.5, 0.9), *,
+                ax: Axes | None = None, init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+                title: str | None = None, backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def beta_impact(data: ArrayLike = (5, 6, 4, 7, 5, 10, 8, 6, 7), betas: Sequence[float] = (0.1, 0.5, 0.9), *,
+                ax: Axes | None = None, init: Literal["first", "zero"] = "first", bias_correction: bool = False,
+                title: str | None = None, backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""A short series and its EWMAs: a low β follows the noise, a high β lags behind.
 
     Parameters
@@ -394,7 +445,18 @@ def beta_impact(data=(5, 6, 4, 7, 5, 10, 8, 6, 7), betas=(0.1, 0.5, 0.9), *, ax=
     return ax
 
 
-def weights(beta, n=30, *, ax=None, title=None, backend="matplotlib"):
+@overload
+def weights(beta: float, n: int = 30, *, ax: Axes | None = None, title: str | None = None,
+            backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def weights(beta: float, n: int = 30, *, ax: Axes | None = None, title: str | None = None,
+            backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def weights(beta: float, n: int = 30, *, ax: Axes | None = None, title: str | None = None,
+            backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""The weight an EWMA gives each of the last ``n`` points, newest on the right.
 
     The weight of the point ``k`` steps old is (1 − β)·β^k (the zero-start
@@ -466,7 +528,18 @@ def weights(beta, n=30, *, ax=None, title=None, backend="matplotlib"):
     return ax
 
 
-def window_to_beta(max_window=60, *, mark=(19, 20), ax=None, title=None, backend="matplotlib"):
+@overload
+def window_to_beta(max_window: int = 60, *, mark: float | Sequence[float] = (19, 20), ax: Axes | None = None,
+                   title: str | None = None, backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def window_to_beta(max_window: int = 60, *, mark: float | Sequence[float] = (19, 20), ax: Axes | None = None,
+                   title: str | None = None, backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def window_to_beta(max_window: int = 60, *, mark: float | Sequence[float] = (19, 20), ax: Axes | None = None,
+                   title: str | None = None, backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""β and α of the n-period EMA against the window n.
 
     β = 1 − 2/(n+1) = (n−1)/(n+1) is the weight of the past; the often
@@ -534,8 +607,24 @@ def _path_labels_ok(paths):
     return any(not label.startswith("path") for label, _, _ in paths) or len(paths) > 1
 
 
-def contour(fn, trajectories=(), *, ax=None, bounds=None, log=None, levels=30, title=None, colorbar=True,
-            lines=True, resolution=300, backend="matplotlib"):
+@overload
+def contour(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, levels: int = 30,
+            title: str | None = None, colorbar: bool = True, lines: bool = True, resolution: int = 300,
+            backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def contour(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, levels: int = 30,
+            title: str | None = None, colorbar: bool = True, lines: bool = True, resolution: int = 300,
+            backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def contour(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, levels: int = 30,
+            title: str | None = None, colorbar: bool = True, lines: bool = True, resolution: int = 300,
+            backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""Contours of a 2-D test function with optimizer paths on them.
 
     A one-dimensional function is drawn as its graph (see :func:`curve`).
@@ -655,7 +744,21 @@ def _draw_paths_2d(ax, f: _Fn, paths):
                 zorder=5)
 
 
-def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=500, backend="matplotlib"):
+@overload
+def curve(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+          bounds: Sequence[tuple[float, float]] | None = None, title: str | None = None, resolution: int = 500,
+          backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def curve(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+          bounds: Sequence[tuple[float, float]] | None = None, title: str | None = None, resolution: int = 500,
+          backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def curve(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+          bounds: Sequence[tuple[float, float]] | None = None, title: str | None = None, resolution: int = 500,
+          backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""The graph of a 1-D test function with optimizer steps along it.
 
     Parameters
@@ -719,8 +822,23 @@ def curve(fn, trajectories=(), *, ax=None, bounds=None, title=None, resolution=5
     return ax
 
 
-def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, resolution=80, elev=35, azim=-60,
-            backend="matplotlib"):
+@overload
+def surface(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, title: str | None = None,
+            resolution: int = 80, elev: float = 35, azim: float = -60,
+            backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def surface(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, title: str | None = None,
+            resolution: int = 80, elev: float = 35, azim: float = -60, backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def surface(fn: TestFunction, trajectories: Trajectories = (), *, ax: Axes | None = None,
+            bounds: Sequence[tuple[float, float]] | None = None, log: bool | None = None, title: str | None = None,
+            resolution: int = 80, elev: float = 35, azim: float = -60,
+            backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""A 2-D test function as a 3-D surface, with optimizer paths lying on it.
 
     Parameters
@@ -768,7 +886,7 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
         raise ValueError(f"surface draws functions of 2 variables, {f.name!r} has {f.dim}")
     paths = _paths(trajectories)
     box = f.expanded(paths) if bounds is None else f.bounds
-    ax = _axes(ax, figsize=(8, 6.5), projection="3d")
+    ax3d: Axes3D = _axes(ax, figsize=(8, 6.5), projection="3d")
     xs, ys, z = f.grid(box, int(resolution))
     use_log = _spans_decades(z) if log is None else bool(log)
     finite = z[np.isfinite(z)]
@@ -783,35 +901,48 @@ def surface(fn, trajectories=(), *, ax=None, bounds=None, log=None, title=None, 
 
     X, Y = np.meshgrid(xs, ys)
     Z = lift(z)
-    ax.plot_surface(X, Y, Z, cmap="Greys", alpha=0.45, linewidth=0, antialiased=True, rcount=resolution,
+    ax3d.plot_surface(X, Y, Z, cmap="Greys", alpha=0.45, linewidth=0, antialiased=True, rcount=resolution,
                     ccount=resolution)
     for i, (label, p, _) in enumerate(paths):
         q = _finite_rows(p)
         inside = np.all((q >= [b[0] for b in box]) & (q <= [b[1] for b in box]), axis=1)
         q = q[: int(np.argmin(inside)) if not inside.all() else len(q)]  # stop where it leaves the box
         zq = lift(f.value(q))
-        ax.plot(q[:, 0], q[:, 1], zq, "-", marker="o" if len(q) <= 60 else None, ms=2.5, color=_color(i),
+        ax3d.plot(q[:, 0], q[:, 1], zq, "-", marker="o" if len(q) <= 60 else None, ms=2.5, color=_color(i),
                 lw=1.6 + 1.0 * (len(paths) - 1 - i), label=label, zorder=10)
     if len(f.minima):
         m = f.minima
-        ax.plot(m[:, 0], m[:, 1], lift(f.value(m)), "*", color="k", ms=12, ls="none", label="minimum", zorder=11)
+        ax3d.plot(m[:, 0], m[:, 1], lift(f.value(m)), "*", color="k", ms=12, ls="none", label="minimum", zorder=11)
     if paths:
         starts = np.array([p[0, :2] for _, p, _ in paths])
-        ax.plot(starts[:, 0], starts[:, 1], lift(f.value(starts)), "o", ms=7, mfc="w", mec="k", ls="none",
+        ax3d.plot(starts[:, 0], starts[:, 1], lift(f.value(starts)), "o", ms=7, mfc="w", mec="k", ls="none",
                 label="start", zorder=11)
-    ax.set_xlim(*box[0])
-    ax.set_ylim(*box[1])
-    ax.set_xlabel(f.axis_labels[0])
-    ax.set_ylabel(f.axis_labels[1])
-    ax.set_zlabel("log₁₀(f − min f)" if use_log else f"f({', '.join(f.variables)})")
-    ax.view_init(elev=elev, azim=azim)
-    ax.set_title(title if title is not None else f.name)
+    ax3d.set_xlim(*box[0])
+    ax3d.set_ylim(*box[1])
+    ax3d.set_xlabel(f.axis_labels[0])
+    ax3d.set_ylabel(f.axis_labels[1])
+    ax3d.set_zlabel("log₁₀(f − min f)" if use_log else f"f({', '.join(f.variables)})")
+    ax3d.view_init(elev=elev, azim=azim)
+    ax3d.set_title(title if title is not None else f.name)
     if paths:
-        ax.legend(loc="upper left", fontsize=8)
-    return ax
+        ax3d.legend(loc="upper left", fontsize=8)
+    return ax3d
 
 
-def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None, backend="matplotlib"):
+@overload
+def convergence(trajectories: Trajectories, *, ax: Axes | None = None, log: bool | None = None,
+                fmin: float | None = None, title: str | None = None,
+                backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def convergence(trajectories: Trajectories, *, ax: Axes | None = None, log: bool | None = None,
+                fmin: float | None = None, title: str | None = None, backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def convergence(trajectories: Trajectories, *, ax: Axes | None = None, log: bool | None = None,
+                fmin: float | None = None, title: str | None = None,
+                backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""Loss against step for each run.
 
     Parameters
@@ -888,8 +1019,25 @@ def convergence(trajectories, *, ax=None, log=None, fmin=None, title=None, backe
     return ax
 
 
-def animate(fn, trajectories, path, *, ax=None, frames=60, fps=12, bounds=None, log=None, title=None, dpi=100,
-            backend="matplotlib", trail=12, on_frame=None):
+@overload
+def animate(fn: TestFunction, trajectories: Trajectories, path: PathLike | None, *, ax: Axes | None = None,
+            frames: int = 60, fps: int = 12, bounds: Sequence[tuple[float, float]] | None = None,
+            log: bool | None = None, title: str | None = None, dpi: int = 100,
+            backend: Literal["matplotlib"] = "matplotlib", trail: int = 12,
+            on_frame: Callable[[int, int], object] | None = None) -> Figure: ...
+
+
+@overload
+def animate(fn: TestFunction, trajectories: Trajectories, path: PathLike | None, *, ax: Axes | None = None,
+            frames: int = 60, fps: int = 12, bounds: Sequence[tuple[float, float]] | None = None,
+            log: bool | None = None, title: str | None = None, dpi: int = 100, backend: Literal["plotly"],
+            trail: int = 12, on_frame: Callable[[int, int], object] | None = None) -> go.Figure: ...
+
+
+def animate(fn: TestFunction, trajectories: Trajectories, path: PathLike | None, *, ax: Axes | None = None,
+            frames: int = 60, fps: int = 12, bounds: Sequence[tuple[float, float]] | None = None,
+            log: bool | None = None, title: str | None = None, dpi: int = 100, backend: Backend = "matplotlib",
+            trail: int = 12, on_frame: Callable[[int, int], object] | None = None) -> Figure | go.Figure:
     r"""Write a GIF of optimizers racing on the contours of a 2-D function.
 
     Frame j shows every optimizer at step k_j: the steps shown are spaced
@@ -1034,7 +1182,18 @@ def _race_frames(finite, steps, trail: int):
 # --------------------------------------------------------------------------- finance and SPC pictures
 
 
-def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None, backend="matplotlib"):
+@overload
+def control_chart(chart: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, ylabel: str | None = None,
+                  mark: Hashable | None = None, backend: Literal["matplotlib"] = "matplotlib") -> Axes: ...
+
+
+@overload
+def control_chart(chart: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, ylabel: str | None = None,
+                  mark: Hashable | None = None, backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def control_chart(chart: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, ylabel: str | None = None,
+                  mark: Hashable | None = None, backend: Backend = "matplotlib") -> Axes | go.Figure:
     r"""Draw an EWMA control chart made by :func:`ewmakit.control.ewma_chart`.
 
     Parameters
@@ -1087,7 +1246,7 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None, backend
     ax.plot(x[sig], chart["ewma"].to_numpy()[sig], "o", ms=5, mfc="none", mec=PALETTE[4], mew=1.4, ls="none",
             label=f"signal ({int(sig.sum())})", zorder=4)
     if mark is not None:
-        ax.axvline(mark, color="0.3", lw=0.8, ls=":")
+        ax.axvline(cast(float, mark), color="0.3", lw=0.8, ls=":")  # an index value: a date converts as a number
     attrs = chart.attrs
     if title is None:
         title = "EWMA control chart"
@@ -1101,8 +1260,22 @@ def control_chart(chart, *, ax=None, title=None, ylabel=None, mark=None, backend
     return ax
 
 
-def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, volatility=False, title=None,
-               ylabel="price", backend="matplotlib"):
+@overload
+def indicators(frame: pd.DataFrame | pd.Series, *, ax: Sequence[Axes] | np.ndarray | None = None, fast: int = 20,
+               slow: int = 50, macd: tuple[int, int, int] = (12, 26, 9), rsi: int = 14, volatility: bool = False,
+               title: str | None = None, ylabel: str = "price",
+               backend: Literal["matplotlib"] = "matplotlib") -> Figure: ...
+
+
+@overload
+def indicators(frame: pd.DataFrame | pd.Series, *, ax: Sequence[Axes] | np.ndarray | None = None, fast: int = 20,
+               slow: int = 50, macd: tuple[int, int, int] = (12, 26, 9), rsi: int = 14, volatility: bool = False,
+               title: str | None = None, ylabel: str = "price", backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def indicators(frame: pd.DataFrame | pd.Series, *, ax: Sequence[Axes] | np.ndarray | None = None, fast: int = 20,
+               slow: int = 50, macd: tuple[int, int, int] = (12, 26, 9), rsi: int = 14, volatility: bool = False,
+               title: str | None = None, ylabel: str = "price", backend: Backend = "matplotlib") -> Figure | go.Figure:
     r"""Price with two EMAs, a MACD panel and an RSI panel (and RiskMetrics volatility).
 
     Parameters
@@ -1155,7 +1328,7 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
         fig, axes = plt.subplots(n_panels, 1, figsize=(10, 2.2 * n_panels + 1.5), sharex=True,
                                  height_ratios=ratios)
     else:
-        axes = list(np.ravel(ax))
+        axes = list(np.ravel(np.asarray(ax, dtype=object)))
         if len(axes) != n_panels:
             raise ValueError(f"indicators needs {n_panels} axes, got {len(axes)}")
         fig = axes[0].figure
@@ -1203,7 +1376,19 @@ def indicators(frame, *, ax=None, fast=20, slow=50, macd=(12, 26, 9), rsi=14, vo
     return fig
 
 
-def backtest(result, *, column=None, ax=None, title=None, ylabel="price", backend="matplotlib"):
+@overload
+def backtest(result: BacktestResult, *, column: Hashable | None = None, ax: Sequence[Axes] | np.ndarray | None = None,
+             title: str | None = None, ylabel: str = "price",
+             backend: Literal["matplotlib"] = "matplotlib") -> Figure: ...
+
+
+@overload
+def backtest(result: BacktestResult, *, column: Hashable | None = None, ax: Sequence[Axes] | np.ndarray | None = None,
+             title: str | None = None, ylabel: str = "price", backend: Literal["plotly"]) -> go.Figure: ...
+
+
+def backtest(result: BacktestResult, *, column: Hashable | None = None, ax: Sequence[Axes] | np.ndarray | None = None,
+             title: str | None = None, ylabel: str = "price", backend: Backend = "matplotlib") -> Figure | go.Figure:
     r"""Draw a backtest: the price with its entries and exits, the equity, the drawdown.
 
     Parameters
@@ -1262,7 +1447,7 @@ def backtest(result, *, column=None, ax=None, title=None, ylabel="price", backen
         plt = pyplot()
         fig, axes = plt.subplots(3, 1, figsize=(10, 7.5), sharex=True, height_ratios=[3, 1.8, 1.1])
     else:
-        axes = list(np.ravel(ax))
+        axes = list(np.ravel(np.asarray(ax, dtype=object)))
         if len(axes) != 3:
             raise ValueError(f"backtest needs 3 axes, got {len(axes)}")
         fig = axes[0].figure
