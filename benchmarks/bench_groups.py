@@ -78,9 +78,9 @@ def check(long, panel, labels, rank) -> None:
     import ewmakit
     from ewmakit import finance
 
-    for by_result, wide in ((ewmakit.ewma(long, window=20, by="ticker", columns="close")["close"],
+    for by_result, wide in ((ewmakit.ewma(long, window=20, by="ticker", columns="close"),
                              ewmakit.ewma(panel, window=20)),
-                            (ewmakit.ewmvar(long, window=20, by="ticker", columns="close")["close"],
+                            (ewmakit.ewmvar(long, window=20, by="ticker", columns="close"),
                              ewmakit.ewmvar(panel, window=20)),
                             (finance.rsi(long, 14, by="ticker", columns="close"), finance.rsi(panel, 14))):
         got = np.asarray(by_result, dtype=np.float64).reshape(-1)

@@ -101,6 +101,25 @@ def _polars_codes(values: pl.Series) -> tuple[np.ndarray, list[Any]]:
     return codes, values.gather(first).to_list()
 
 
+def _arrow_text(values: object, dtype: object) -> Any:
+    """The pyarrow string array behind a pandas Series/Index/array of pyarrow-backed text, else None."""
+    import pandas as pd
+
+    storage = getattr(dtype, "storage", None) if isinstance(dtype, pd.StringDtype) else None
+    is_arrow = storage == "pyarrow" or (isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in
+                                        ("string", "large_string"))
+    if not is_arrow:
+        return None
+    array: Any = values.array if isinstance(values, (pd.Series, pd.Index)) else values
+    try:
+        import pyarrow as pa
+
+        arrow = pa.chunked_array(array.__arrow_array__())  # the public Arrow protocol: no copy
+    except (AttributeError, TypeError, ImportError):
+        return None
+    return arrow if (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)) else None
+
+
 def factorize(values: ArrayLike | pd.Index | pl.Series, name: str = "by") -> tuple[np.ndarray, Uniques]:
     """``(codes, uniques)`` of one key per row: signed integer codes (int64, or a categorical's own int8 to int32),
     -1 for a missing key."""
@@ -116,6 +135,12 @@ def factorize(values: ArrayLike | pd.Index | pl.Series, name: str = "by") -> tup
         if len(cat.categories) > 2 * codes.size + 1024:  # mostly unused categories: no state for each of them
             return _dense(codes.astype(np.int64), cat.categories)
         return codes, cat.categories
+    arrow = _arrow_text(values, dtype)
+    if arrow is not None:  # pyarrow-backed text (pandas 3's default str): one compiled pass, no Python objects
+        from . import _engine as engine
+
+        text_codes, first = engine.text_codes(arrow)
+        return text_codes, arrow.take(first).to_pylist()
     if isinstance(values, (list, tuple)) or not hasattr(values, "dtype"):
         values = np.asarray(values, dtype=object) if isinstance(values, (list, tuple)) else np.asarray(values)
     if getattr(values, "ndim", 1) != 1:

@@ -937,3 +937,62 @@ def test_categorical_keys_of_each_code_width_give_the_same_bits():
         got = ewmakit.ewma(df, 0.8, by="k", columns="x")
         ref = ewmakit.ewma(df.assign(k=df["k"].astype(str)), 0.8, by="k", columns="x")
         np.testing.assert_array_equal(got.to_numpy(), ref.to_numpy())
+
+
+# --------------------------------------------------------------------------- text keys: the compiled hash pass
+
+
+def _factorize_reference(values: list) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["", "a", "12345678", "123456789"])),
+                       max_size=300),
+       large=st.booleans(), cut=st.integers(0, 5))
+def test_text_codes_equal_pandas_factorize(values, large, cut):
+    """Codes in order of first appearance, -1 for a null, for string and large_string arrays and slices of them
+    (short strings compared as one word, long ones byte for byte)."""
+    import pyarrow as pa
+
+    from ewmakit import _engine as engine
+
+    arr = pa.array(values, type=pa.large_string() if large else pa.string())
+    arr = arr.slice(min(cut, len(arr)))  # an array with an offset into its buffers
+    codes, first = engine.text_codes(arr)
+    ref, uniques = _factorize_reference(arr.to_pylist())
+    np.testing.assert_array_equal(codes, ref)
+    assert arr.take(first).to_pylist() == uniques
+
+
+def test_text_codes_grow_their_table_and_arena_and_read_chunks():
+    import pyarrow as pa
+
+    from ewmakit import _engine as engine
+
+    rng = np.random.default_rng(5)
+    words = np.array([f"key-{i:07d}-{'x' * (i % 23)}" for i in range(30_000)], dtype=object)  # > 64 KB of text
+    values = words[rng.integers(0, len(words), 200_000)].tolist()
+    values[::97] = [None] * len(values[::97])
+    chunked = pa.chunked_array([pa.array(values[:70_000]), pa.array(values[70_000:])])
+    codes, first = engine.text_codes(chunked)
+    ref, uniques = _factorize_reference(values)
+    np.testing.assert_array_equal(codes, ref)
+    assert chunked.take(first).to_pylist() == uniques
+    with pytest.raises(TypeError, match="string or large_string"):
+        engine.text_codes(pa.array([1, 2, 3]))
+
+
+def test_pyarrow_text_keys_give_the_bits_of_object_keys():
+    rng = np.random.default_rng(11)
+    keys = rng.choice(np.array(["AAPL", "MSFT", "a-very-long-ticker-name", "", None], dtype=object), 5000)
+    df = pd.DataFrame({"k": keys, "x": rng.standard_normal(5000)})
+    as_arrow = df.assign(k=df["k"].astype("string[pyarrow]"))
+    as_large = df.assign(k=df["k"].astype(pd.ArrowDtype(__import__("pyarrow").large_string())))
+    ref = ewmakit.ewma(df, 0.9, by="k", columns="x")
+    for other in (as_arrow, as_large):
+        np.testing.assert_array_equal(ewmakit.ewma(other, 0.9, by="k", columns="x").to_numpy(), ref.to_numpy())
+    expected = df.groupby("k", sort=False)["x"].transform(lambda s: s.ewm(alpha=0.1, adjust=False).mean())
+    np.testing.assert_allclose(ref.to_numpy(), expected.to_numpy(), rtol=1e-13, atol=1e-15)
+    assert np.isnan(ref.to_numpy()[df["k"].isna().to_numpy()]).all()

@@ -50,13 +50,14 @@ from .family import (ADX_FIELDS, lookback, run_adosc, run_adx, run_apo, run_dema
 from .indicators import atr, macd, rsi
 from .panels import GroupPanels
 from .run import (check_finite, check_out, decay_over, first_nonfinite, group_decays, group_order, row_major,
+                  text_codes,
                   run_cov, run_cov_groups, run_mean, run_mean_groups, stamp_decays, steady_cov, steady_weight)
 from .state import CovState, MeanState, Options, start_values
 
 __all__ = [
     "Config", "config", "threads",
     "Options", "MeanState", "CovState", "start_values",
-    "run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays",
+    "run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays", "text_codes",
     "check_finite", "check_out", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
     "steady_weight", "steady_cov", "group_order",
     "rsi", "atr", "macd", "GroupPanels",

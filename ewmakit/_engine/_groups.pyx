@@ -17,8 +17,9 @@ and the codes are checked before any array is touched.
 import numpy as np
 
 from libc.math cimport fabs, INFINITY, NAN
-from libc.stdint cimport int8_t, int16_t, int32_t, int64_t
-from libc.stdlib cimport free, malloc
+from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcmp, memcpy
 
 from ._sizes cimport check_sizes
 from ._rules cimport (MEMO_FREE, MEMO_SLOTS, Coefs, Cov, Mean, comoment, cov_step, cov_value, debias, floating,
@@ -403,3 +404,209 @@ def scatter_bucket(const floating[:, :] panel, const int64_t[::1] codes, const i
     if short:
         raise ValueError("scatter_bucket: a group has more rows than the panel")
     return None
+
+
+# --------------------------------------------------------------------------- text keys
+
+
+ctypedef fused offset_t:
+    int32_t
+    int64_t
+
+
+cdef uint64_t[9] WORD_MASK
+WORD_MASK[:] = [0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFF, 0xFFFFFFFFFFFF, 0xFFFFFFFFFFFFFF,
+                0xFFFFFFFFFFFFFFFF]  # the low n bytes of a little-endian word
+
+
+cdef inline uint64_t mix64(uint64_t h) noexcept nogil:
+    """MurmurHash3's 64-bit finaliser: every input bit reaches every output bit (the table uses the low ones)."""
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    h *= 0xC4CEB9FE1A85EC53ULL
+    h ^= h >> 33
+    return h
+
+
+cdef inline uint64_t text_hash(const uint8_t* p, Py_ssize_t n) noexcept nogil:
+    """A fast 64-bit hash of ``n`` bytes: 8 at a time, each word multiplied in, then MurmurHash3's finaliser
+    (so every bit of the input reaches the low bits the table uses)."""
+    cdef uint64_t h = <uint64_t> n * 0x9E3779B97F4A7C15ULL, w = 0
+    cdef Py_ssize_t k
+    while n >= 8:
+        memcpy(&w, p, 8)
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL
+        h ^= h >> 31
+        p += 8
+        n -= 8
+    if n > 0:
+        w = 0
+        for k in range(n):  # at most 7 bytes, little-endian
+            w |= (<uint64_t> p[k]) << (8 * k)
+        h ^= w
+    return mix64(h)
+
+
+def text_codes(const uint8_t[::1] valid, bint has_nulls, const offset_t[::1] offsets, const uint8_t[::1] data,
+               Py_ssize_t start, Py_ssize_t n):
+    """Group codes of ``n`` Arrow strings, in the order in which they first appear (-1 for a null).
+
+    ``offsets`` and ``data``: an Arrow string (int32 offsets) or large string
+    (int64) array's buffers; ``valid`` its validity bitmap (read when
+    ``has_nulls``); ``start``: the array's offset into its buffers. One pass: each
+    string is hashed and looked up in an open-addressing table of the distinct
+    strings seen so far, whose bytes are copied into one small arena so that a
+    comparison (on a hash match) reads cache-resident bytes rather than the
+    far-away row where the string first appeared. Returns
+    ``(codes, first)``: int32 codes, and the row of each code's first
+    appearance (to read the keys back).
+    """
+    check_sizes("text_codes", start + n + 1, {"offsets": offsets.shape[0]})
+    if has_nulls:
+        check_sizes("text_codes", (start + n + 7) // 8, {"validity bitmap": valid.shape[0]})
+    if n and (offsets[start] < 0 or offsets[start + n] > data.shape[0]):
+        raise ValueError(f"text_codes: offsets reach byte {offsets[start + n]} of {data.shape[0]}")
+    codes = np.empty(n, dtype=np.int32)
+    cdef int32_t[::1] out = codes
+    cdef Py_ssize_t cap = 1024, mask, i, j, k, slot, count = 0, size = 4096
+    cdef Py_ssize_t arena_cap = 1 << 16, arena_used = 0
+    cdef int64_t* first = <int64_t*> malloc(cap * sizeof(int64_t))
+    cdef uint64_t* hashes = <uint64_t*> malloc(cap * sizeof(uint64_t))
+    cdef int64_t* at = <int64_t*> malloc(cap * sizeof(int64_t))  # where code c's bytes start in the arena
+    cdef uint64_t* words = <uint64_t*> malloc(cap * sizeof(uint64_t))  # a short string's bytes as one word
+    cdef int64_t* lengths = <int64_t*> malloc(cap * sizeof(int64_t))
+    cdef uint64_t* grown_w
+    cdef int64_t* grown_len
+    cdef uint64_t w = 0
+    cdef bint short
+    cdef Py_ssize_t nbytes = data.shape[0]
+    cdef int32_t* table = <int32_t*> malloc(size * sizeof(int32_t))
+    cdef uint8_t* arena = <uint8_t*> malloc(arena_cap)
+    cdef int64_t* grown
+    cdef uint64_t* grown_h
+    cdef int64_t* grown_at
+    cdef int32_t* grown_t
+    cdef uint8_t* grown_arena
+    cdef int64_t a, b
+    cdef uint64_t h
+    cdef int32_t c
+    cdef bint failed = False
+    if first == NULL or hashes == NULL or at == NULL or words == NULL or lengths == NULL or table == NULL \
+            or arena == NULL:
+        free(first)
+        free(hashes)
+        free(at)
+        free(words)
+        free(lengths)
+        free(table)
+        free(arena)
+        raise MemoryError()
+    with nogil:
+        for slot in range(size):
+            table[slot] = -1
+        mask = size - 1
+        for i in range(n):
+            j = start + i
+            if has_nulls and not (valid[j >> 3] >> (j & 7)) & 1:
+                out[i] = -1
+                continue
+            a = offsets[j]
+            b = offsets[j + 1]
+            short = b - a <= 8
+            if short:  # up to 8 bytes: the string is its word (and its length); no byte comparison needed
+                if a + 8 <= nbytes:
+                    memcpy(&w, &data[0] + a, 8)
+                    w &= WORD_MASK[b - a]
+                else:
+                    w = 0
+                    for k in range(b - a):
+                        w |= (<uint64_t> data[a + k]) << (8 * k)
+                h = mix64(w ^ (<uint64_t> (b - a) * 0x9E3779B97F4A7C15ULL))
+            else:
+                w = 0
+                h = text_hash(&data[0] + a, b - a)
+            slot = <Py_ssize_t> (h & <uint64_t> mask)
+            while True:
+                c = table[slot]
+                if c < 0:  # a new string: code ``count``
+                    if count == cap:  # room for more codes
+                        cap *= 2
+                        grown = <int64_t*> realloc(first, cap * sizeof(int64_t))
+                        if grown != NULL:
+                            first = grown
+                        grown_h = <uint64_t*> realloc(hashes, cap * sizeof(uint64_t))
+                        if grown_h != NULL:
+                            hashes = grown_h
+                        grown_at = <int64_t*> realloc(at, cap * sizeof(int64_t))
+                        if grown_at != NULL:
+                            at = grown_at
+                        grown_w = <uint64_t*> realloc(words, cap * sizeof(uint64_t))
+                        if grown_w != NULL:
+                            words = grown_w
+                        grown_len = <int64_t*> realloc(lengths, cap * sizeof(int64_t))
+                        if grown_len != NULL:
+                            lengths = grown_len
+                        if grown == NULL or grown_h == NULL or grown_at == NULL or grown_w == NULL \
+                                or grown_len == NULL:
+                            failed = True
+                            break
+                    if arena_used + (b - a) > arena_cap:  # room for its bytes
+                        while arena_used + (b - a) > arena_cap:
+                            arena_cap *= 2
+                        grown_arena = <uint8_t*> realloc(arena, arena_cap)
+                        if grown_arena == NULL:
+                            failed = True
+                            break
+                        arena = grown_arena
+                    if b > a:
+                        memcpy(arena + arena_used, &data[0] + a, b - a)
+                    c = <int32_t> count
+                    first[count] = j
+                    hashes[count] = h
+                    words[count] = w
+                    lengths[count] = b - a
+                    at[count] = arena_used
+                    arena_used += b - a
+                    table[slot] = c
+                    count += 1
+                    if 4 * count > size:  # keep the table at most a quarter full: rebuild it twice as large
+                        grown_t = <int32_t*> malloc(2 * size * sizeof(int32_t))
+                        if grown_t == NULL:
+                            failed = True
+                            break
+                        free(table)
+                        table = grown_t
+                        size *= 2
+                        mask = size - 1
+                        for slot in range(size):
+                            table[slot] = -1
+                        for k in range(count):
+                            slot = <Py_ssize_t> (hashes[k] & <uint64_t> mask)
+                            while table[slot] >= 0:
+                                slot = (slot + 1) & mask
+                            table[slot] = <int32_t> k
+                    break
+                if short:
+                    if words[c] == w and lengths[c] == b - a:
+                        break
+                elif hashes[c] == h and lengths[c] == b - a and memcmp(arena + at[c], &data[0] + a, b - a) == 0:
+                    break
+                slot = (slot + 1) & mask
+            if failed:
+                break
+            out[i] = c
+    rows = np.empty(count, dtype=np.int64)
+    cdef int64_t[::1] rows_v = rows
+    for k in range(count):
+        rows_v[k] = first[k] - start
+    free(first)
+    free(hashes)
+    free(at)
+    free(words)
+    free(lengths)
+    free(table)
+    free(arena)
+    if failed:
+        raise MemoryError()
+    return codes, rows

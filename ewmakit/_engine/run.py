@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -20,7 +20,7 @@ from .config import config, threads
 from .state import CovState, MeanState, Options, start_values
 
 __all__ = ["run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays", "check_finite", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
-           "steady_weight", "steady_cov", "group_order", "check_out"]
+           "steady_weight", "steady_cov", "group_order", "check_out", "text_codes"]
 
 _NAT = np.iinfo(np.int64).min
 _NO_STAMPS = np.zeros(0, dtype=np.int64)
@@ -357,6 +357,27 @@ def run_cov_groups(x2: np.ndarray, y2: np.ndarray, codes: np.ndarray, groups: in
     if ninf:
         _check_sources(((x2, "x"),) + (() if same else ((y2, "y"),)) if sources is None else sources)
     return result
+
+
+def text_codes(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes of a pyarrow string or large-string array, in the order the strings first appear.
+
+    One compiled pass (hashing each string, a table of the distinct ones), for
+    text keys: ``(codes, first)``, int32 codes (-1 for a null) and the row where
+    each code first appears. A ChunkedArray is combined into one array first.
+    """
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        raise TypeError(f"text_codes reads Arrow string or large_string arrays, got {arr.type}")
+    valid, offsets, data = arr.buffers()[:3]
+    width = np.int32 if pa.types.is_string(arr.type) else np.int64
+    offsets = np.frombuffer(offsets, dtype=width) if offsets is not None else np.zeros(1, dtype=width)
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, dtype=np.uint8)
+    valid = np.frombuffer(valid, dtype=np.uint8) if valid is not None else np.zeros(1, dtype=np.uint8)
+    return _grouped().text_codes(valid, arr.null_count > 0, offsets, data, arr.offset, len(arr))
 
 
 def group_decays(times: np.ndarray, codes: np.ndarray, groups: int, *, unit_ns: int = 0,
