@@ -86,6 +86,12 @@ def _polars_codes(values: pl.Series) -> tuple[np.ndarray, list[Any]]:
         ids = values.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
         codes = _dense_ints(ids)[0]  # global (or unused) ids: dense, in order of first appearance
     elif dtype == pl.String:
+        arrow = _polars_arrow_text(values)
+        if arrow is not None:  # polars' strings as one Arrow (large) string array: hashed in one compiled pass
+            from . import _engine as engine
+
+            text, first_rows = engine.text_codes(arrow)
+            return text, values.gather(first_rows).to_list()
         seen = values.unique(maintain_order=True).drop_nulls()
         codes = values.cast(pl.Enum(seen)).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
     elif dtype == pl.Null:
@@ -99,6 +105,17 @@ def _polars_codes(values: pl.Series) -> tuple[np.ndarray, list[Any]]:
     # codes appear in increasing order: the first row of group g is where the running maximum reaches g
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=np.int64(-1)) > 0)
     return codes, values.gather(first).to_list()
+
+
+def _polars_arrow_text(values: pl.Series) -> Any:
+    """A polars String Series as a pyarrow (large) string array, or None without pyarrow (polars needs it not)."""
+    try:
+        import pyarrow as pa
+
+        arrow = values.to_arrow()
+    except ImportError:
+        return None
+    return arrow if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type) else None
 
 
 def _arrow_text(values: object, dtype: object) -> Any:
