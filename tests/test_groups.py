@@ -996,3 +996,29 @@ def test_pyarrow_text_keys_give_the_bits_of_object_keys():
     expected = df.groupby("k", sort=False)["x"].transform(lambda s: s.ewm(alpha=0.1, adjust=False).mean())
     np.testing.assert_allclose(ref.to_numpy(), expected.to_numpy(), rtol=1e-13, atol=1e-15)
     assert np.isnan(ref.to_numpy()[df["k"].isna().to_numpy()]).all()
+
+
+def test_group_panels_round_trip_and_refuse_what_they_would_overrun():
+    """GroupPanels lays each group's rows side by side and puts them back exactly; the compiled gather and
+    scatter refuse a column outside the panel and a group longer than the panel."""
+    from ewmakit import _engine as engine
+    from ewmakit._engine import _groups as kernels  # the engine's own module: its checks are what is tested
+
+    rng = np.random.default_rng(2)
+    codes = rng.integers(-1, 30, 4000)
+    x = rng.standard_normal((4000, 2))
+    panels = engine.GroupPanels(codes, 30)
+    out = np.full_like(x, np.nan)
+    panels.scatter(panels.gather(x), out)
+    keep = codes >= 0
+    np.testing.assert_array_equal(out[keep], x[keep])
+    assert np.isnan(out[~keep]).all()
+    one = np.zeros(30, dtype=np.int64)
+    column = np.arange(30, dtype=np.int64)
+    c64 = np.ascontiguousarray(codes, dtype=np.int64)
+    with pytest.raises(ValueError, match="outside the panel"):
+        kernels.gather_bucket(x, c64, one, column, 0, np.zeros((4000, 2 * 29)))
+    with pytest.raises(ValueError, match="more rows than the panel"):
+        kernels.scatter_bucket(np.zeros((3, 60)), c64, one, column, 0, out)
+    with pytest.raises(ValueError, match="codes"):
+        kernels.gather_bucket(x, c64[:-1], one, column, 0, np.zeros((4000, 60)))

@@ -338,22 +338,30 @@ def group_time_decays(const double[::1] times, const int64_t[::1] codes, Py_ssiz
 # --------------------------------------------------------------------------- groups laid out as panels
 
 
+cdef int64_t[::1] bucket_counts(str kernel, Py_ssize_t T, Py_ssize_t C, Py_ssize_t width,
+                                const int64_t[::1] codes, const int64_t[::1] bucket_of, const int64_t[::1] column_of,
+                                int64_t bucket):
+    """The checks :func:`gather_bucket` and :func:`scatter_bucket` share (sizes, codes, every column of the
+    bucket inside a panel ``width`` wide), and their zeroed row counters, one per group."""
+    cdef Py_ssize_t groups = bucket_of.shape[0], g
+    check_sizes(kernel, T, {"codes": codes.shape[0]})
+    check_sizes(kernel, groups, {"column_of": column_of.shape[0]})
+    check_codes(codes, groups, kernel)
+    for g in range(groups):
+        if bucket_of[g] == bucket and (column_of[g] < 0 or (column_of[g] + 1) * C > width):
+            raise ValueError(f"{kernel}: group {g}'s column {column_of[g]} is outside the panel")
+    return np.zeros(max(groups, 1), dtype=np.int64)
+
+
 def gather_bucket(const floating[:, :] x, const int64_t[::1] codes, const int64_t[::1] bucket_of,
                   const int64_t[::1] column_of, int64_t bucket, floating[:, :] panel):
     """Copy the rows of the groups of ``bucket`` into ``panel`` (L, n·C): the k-th row of group g (in row
     order) into row k, columns ``column_of[g]·C : +C``. Rows past a group's end are left as they are."""
     cdef Py_ssize_t T = x.shape[0], C = x.shape[1], L = panel.shape[0], i, j
     cdef int64_t g, k, col
-    cdef Py_ssize_t groups = bucket_of.shape[0]
     cdef bint short = False
-    check_sizes("gather_bucket", T, {"codes": codes.shape[0]})
-    check_sizes("gather_bucket", groups, {"column_of": column_of.shape[0]})
-    check_codes(codes, groups, "gather_bucket")
-    count_arr = np.zeros(max(groups, 1), dtype=np.int64)
-    cdef int64_t[::1] count = count_arr
-    for g in range(groups):  # every column of the bucket inside the panel
-        if bucket_of[g] == bucket and (column_of[g] < 0 or (column_of[g] + 1) * C > panel.shape[1]):
-            raise ValueError(f"gather_bucket: group {g}'s column {column_of[g]} is outside the panel")
+    cdef int64_t[::1] count = bucket_counts("gather_bucket", T, C, panel.shape[1], codes, bucket_of, column_of,
+                                            bucket)
     with nogil:
         for i in range(T):
             g = codes[i]
@@ -378,16 +386,9 @@ def scatter_bucket(const floating[:, :] panel, const int64_t[::1] codes, const i
     k-th row of group g of ``out`` (T, C), for the groups of ``bucket``."""
     cdef Py_ssize_t T = out.shape[0], C = out.shape[1], L = panel.shape[0], i, j
     cdef int64_t g, k, col
-    cdef Py_ssize_t groups = bucket_of.shape[0]
     cdef bint short = False
-    check_sizes("scatter_bucket", T, {"codes": codes.shape[0]})
-    check_sizes("scatter_bucket", groups, {"column_of": column_of.shape[0]})
-    check_codes(codes, groups, "scatter_bucket")
-    for g in range(groups):
-        if bucket_of[g] == bucket and (column_of[g] < 0 or (column_of[g] + 1) * C > panel.shape[1]):
-            raise ValueError(f"scatter_bucket: group {g}'s column {column_of[g]} is outside the panel")
-    count_arr = np.zeros(max(groups, 1), dtype=np.int64)
-    cdef int64_t[::1] count = count_arr
+    cdef int64_t[::1] count = bucket_counts("scatter_bucket", T, C, panel.shape[1], codes, bucket_of, column_of,
+                                            bucket)
     with nogil:
         for i in range(T):
             g = codes[i]
