@@ -25,7 +25,8 @@ import pandas as pd
 
 from . import core
 from ._frames import Table, column_floats, numeric_column, text_like
-from ._typing import ArrayLike, ArrayOrFrame, By, Data, DateLike, Halflife, Init, Labels
+from ._indicators import FrameIndicators, SeriesIndicators
+from ._typing import ArrayLike, By, DateLike, Halflife, Init, Labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,121 +72,8 @@ class _Base:
         kw["times"] = self._times(kw["times"])
         return kw
 
-    # finance (see ewmakit.finance) ------------------------------------------------
-    # by= / columns= as in ewmakit.finance: group keys of a long table (key column name(s) of a DataFrame, or
-    # one key per row) and the value columns of a DataFrame; results named by the finance naming rule.
 
-    def ema(self, window: int, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
-            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """n-period EMA, TA-Lib-seeded by default (see :func:`ewmakit.finance.ema`).
-
-        Examples
-        --------
-        >>> import pandas as pd, ewmakit
-        >>> pd.Series([1.0, 2.0, 3.0, 4.0]).ewmakit.ema(3).tolist()
-        [nan, nan, 2.0, 3.0]
-        >>> long = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "close": [1.0, 10.0, 3.0, 30.0]})
-        >>> long.ewmakit.ema(2, seed="first", by="ticker", columns="close").round(4).tolist()
-        [1.0, 10.0, 2.3333, 23.3333]
-        """
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.ema(self._obj, window, seed=seed, by=by, columns=columns))
-
-    def macd(self, fast: int = 12, slow: int = 26, signal: int = 9, *, seed: Literal["sma", "first"] = "sma",
-             by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
-        """MACD line, signal and histogram (see :func:`ewmakit.finance.macd`)."""
-        from . import finance
-
-        return cast("pd.DataFrame", finance.macd(self._obj, fast, slow, signal, seed=seed, by=by, columns=columns))
-
-    def rsi(self, window: int = 14, *, seed: Literal["sma", "first"] = "sma", by: By | None = None,
-            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Wilder's RSI, a Series named ``rsi_<window>`` for one series (see :func:`ewmakit.finance.rsi`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.rsi(self._obj, window, seed=seed, by=by, columns=columns))
-
-    def dema(self, window: int = 30, *, by: By | None = None,
-             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Double EMA 2·e1 − e2, TA-Lib ``DEMA`` (see :func:`ewmakit.finance.dema`).
-
-        Examples
-        --------
-        >>> import pandas as pd, ewmakit
-        >>> pd.Series([1.0, 2.0, 3.0, 4.0, 5.0]).ewmakit.dema(2).tolist()
-        [nan, nan, 3.0, 4.0, 5.0]
-        """
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.dema(self._obj, window, by=by, columns=columns))
-
-    def tema(self, window: int = 30, *, by: By | None = None,
-             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Triple EMA 3·e1 − 3·e2 + e3, TA-Lib ``TEMA`` (see :func:`ewmakit.finance.tema`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.tema(self._obj, window, by=by, columns=columns))
-
-    def t3(self, window: int = 5, vfactor: float = 0.7, *, by: By | None = None,
-           columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Tillson's T3, TA-Lib ``T3`` (see :func:`ewmakit.finance.t3`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.t3(self._obj, window, vfactor, by=by, columns=columns))
-
-    def trix(self, window: int = 30, *, by: By | None = None,
-             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """TRIX, the rate of change of the triple EMA in percent, TA-Lib ``TRIX`` (see :func:`ewmakit.finance.trix`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.trix(self._obj, window, by=by, columns=columns))
-
-    def apo(self, fast: int = 12, slow: int = 26, *, by: By | None = None,
-            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """EMA(fast) − EMA(slow), TA-Lib ``APO`` with the EMA type (see :func:`ewmakit.finance.apo`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.apo(self._obj, fast, slow, by=by, columns=columns))
-
-    def ppo(self, fast: int = 12, slow: int = 26, *, by: By | None = None,
-            columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """The APO in percent of the slow EMA, TA-Lib ``PPO`` with the EMA type (see :func:`ewmakit.finance.ppo`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.ppo(self._obj, fast, slow, by=by, columns=columns))
-
-    def kama(self, window: int = 30, *, by: By | None = None,
-             columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Kaufman's adaptive moving average, TA-Lib ``KAMA`` (see :func:`ewmakit.finance.kama`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.kama(self._obj, window, by=by, columns=columns))
-
-    def ewm_beta(self, market_returns: Data, beta: float = 0.94, *, bias_correction: bool = False,
-                 ignore_na: bool = False, min_periods: int = 0, bias: bool = False, by: By | None = None,
-                 columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """RiskMetrics beta of these returns to ``market_returns`` (see :func:`ewmakit.finance.ewm_beta`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.ewm_beta(self._obj, market_returns, beta, bias_correction=bias_correction,
-                                ignore_na=ignore_na, min_periods=min_periods, bias=bias, by=by, columns=columns))
-
-    def volatility(self, beta: float = 0.94, *, annualize: float | None = None, by: By | None = None,
-                   columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """RiskMetrics volatility of these returns (see :func:`ewmakit.finance.volatility`; warns on prices)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.volatility(self._obj, beta, annualize=annualize, by=by, columns=columns))
-
-    def log_returns(self, *, by: By | None = None, columns: Labels | None = None) -> pd.Series | pd.DataFrame:
-        """Log returns ln(p_t / p_{t−1}), per group with ``by`` (see :func:`ewmakit.finance.log_returns`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.log_returns(self._obj, by=by, columns=columns))
-
-
-class SeriesAccessor(_Base):
+class SeriesAccessor(_Base, SeriesIndicators[pd.Series, pd.DataFrame]):
     """``s.ewmakit``: EWMA statistics of a Series holding numbers (any numeric dtype, numeric categories,
     objects that are numbers)."""
 
@@ -304,17 +192,6 @@ class SeriesAccessor(_Base):
                               bias_correction=bias_correction, start=start, end=end)
 
 
-    # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with DataFrames)
-
-    def crossover(self, other: Data | float, *, by: By | None = None) -> pd.Series:
-        """+1 / −1 / 0 where this series crosses above / below ``other`` (see :func:`ewmakit.finance.crossover`).
-
-        ``by``: one group key per row; crossings are then looked for within each group only.
-        """
-        from . import finance
-
-        return cast("pd.Series", finance.crossover(self._obj, other, by=by))
-
     # forecasting (see ewmakit.forecast) -------------------------------------------
 
     def fit_beta(self, *, init: Literal["estimated", "first"] = "estimated") -> SmoothingFit:
@@ -378,7 +255,7 @@ def _one_label(frame: pd.DataFrame, columns):
     return frame.iloc[:, 0]
 
 
-class DataFrameAccessor(_Base):
+class DataFrameAccessor(_Base, FrameIndicators[pd.Series, pd.DataFrame]):
     """``df.ewmakit``: EWMA statistics of each column holding numbers (one kernel call per dtype), or of
     each group's rows with ``by=``."""
 
@@ -595,59 +472,7 @@ class DataFrameAccessor(_Base):
                               init=init, bias_correction=bias_correction, start=start, end=end)
 
 
-    # finance (see ewmakit.finance; ema, macd, rsi and volatility are shared with Series)
-
-    def atr(self, window: int = 14, *, seed: Literal["sma", "first"] = "sma",
-            by: By | None = None) -> pd.Series | pd.DataFrame:
-        """Wilder's ATR from the High, Low and Close columns, whatever their case (see :func:`ewmakit.finance.atr`).
-
-        A yfinance multi-ticker frame gives one column per ticker; a long
-        table of several tickers takes ``by`` (key column name(s), or one key
-        per row). One ticker's ATR is a Series named ``atr_<window>``.
-
-        Examples
-        --------
-        >>> import pandas as pd, ewmakit
-        >>> ohlc = pd.DataFrame({"high": [2.0, 3.0, 4.0, 3.5], "low": [1.0, 2.0, 2.5, 2.0],
-        ...                      "close": [1.5, 2.5, 3.5, 3.0]})
-        >>> ohlc.ewmakit.atr(2)
-        0    NaN
-        1    NaN
-        2    1.5
-        3    1.5
-        Name: atr_2, dtype: float64
-        """
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.atr(self._obj, window=window, seed=seed, by=by))
-
-    def adx(self, window: int = 14, *, by: By | None = None) -> pd.DataFrame:
-        """ADX, ADXR, +DI, −DI and DX from the High, Low and Close columns (see :func:`ewmakit.finance.adx`).
-
-        Examples
-        --------
-        >>> import pandas as pd, ewmakit
-        >>> ohlc = pd.DataFrame({"High": [10.0, 11.0, 12.0, 11.5, 13.0], "Low": [9.0, 10.0, 10.5, 10.0, 11.5],
-        ...                      "Close": [9.5, 10.5, 11.5, 11.0, 12.5]})
-        >>> ohlc.ewmakit.adx(2)["adx"].round(2).tolist()
-        [nan, nan, nan, 60.0, 68.24]
-        """
-        from . import finance
-
-        return cast("pd.DataFrame", finance.adx(self._obj, window=window, by=by))
-
-    def adosc(self, fast: int = 3, slow: int = 10, *, by: By | None = None) -> pd.Series | pd.DataFrame:
-        """Chaikin's A/D oscillator from the High, Low, Close and Volume columns (see
-        :func:`ewmakit.finance.adosc`)."""
-        from . import finance
-
-        return cast(ArrayOrFrame, finance.adosc(self._obj, fast=fast, slow=slow, by=by))
-
-    def keltner(self, window: int = 20, atr_window: int = 10, k: float = 2.0, *, by: By | None = None) -> pd.DataFrame:
-        """Keltner channel EMA ± k·ATR from the High, Low and Close columns (see :func:`ewmakit.finance.keltner`)."""
-        from . import finance
-
-        return cast("pd.DataFrame", finance.keltner(self._obj, window=window, atr_window=atr_window, k=k, by=by))
+    # finance: the indicators (ema ... keltner) come from ewmakit._indicators.FrameIndicators
 
     def cov(self, beta: float = 0.94, *, demean: bool = False,
             missing: Literal["skip", "pairwise"] = "skip") -> pd.DataFrame:

@@ -10,7 +10,14 @@ the pandas accessor that make sense without an index: ``smooth``, ``var``,
 :func:`ewmakit.ewma` (one decay among ``beta``, ``alpha``, ``window``/``span``,
 ``halflife``, ``com``; ``init``, ``bias_correction``, ``ignore_na``,
 ``times``, ``min_periods``; and on a DataFrame ``by``, ``columns``,
-``numeric_only``). Everything follows one recursion,
+``numeric_only``); and the indicators of :mod:`ewmakit.finance` (``ema``,
+``macd``, ``rsi``, ``dema``, ``tema``, ``t3``, ``trix``, ``apo``, ``ppo``,
+``kama``, ``ewm_beta``, ``volatility``, ``log_returns``; ``crossover`` on a
+Series; ``atr``, ``adx``, ``adosc``, ``keltner`` on a price DataFrame, its
+High, Low, Close and Volume columns found whatever their case), each the
+function of that name on the polars object, with its parameters (``by=``,
+``columns=``) and naming rule: polars in, polars out. The smoothing methods
+follow one recursion,
 
 .. math::
 
@@ -78,6 +85,7 @@ import numpy as np
 
 from . import core
 from ._frames import Table
+from ._indicators import FrameIndicators, Indicators, SeriesIndicators
 from ._polars import describe, holds_numbers
 from ._typing import ArrayLike, By, Halflife, Init, Labels
 
@@ -129,7 +137,7 @@ class _Namespace:
         return t, x, mean, std
 
 
-class SeriesNamespace(_Namespace):
+class SeriesNamespace(_Namespace, SeriesIndicators["pl.Series", "pl.DataFrame"]):
     r"""``s.ewmakit`` on a polars Series holding numbers (any numeric dtype, booleans; nulls are missing).
 
     Examples
@@ -321,7 +329,7 @@ class SeriesNamespace(_Namespace):
         return pl.DataFrame({"lower": mid - k * std, "mid": mid, "upper": mid + k * std})
 
 
-class DataFrameNamespace(_Namespace):
+class DataFrameNamespace(_Namespace, FrameIndicators["pl.Series", "pl.DataFrame"]):
     r"""``df.ewmakit`` on a polars DataFrame: EWMA statistics of its value columns, per group with ``by``.
 
     The value columns are ``columns`` if given, else every column holding
@@ -576,6 +584,21 @@ class LazyFrameNamespace:
     def bands(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Refused: collect the LazyFrame first."""
         self._refuse("bands")
+
+
+def _refusal(method: str) -> Any:
+    def refused(self: LazyFrameNamespace, *args: Any, **kwargs: Any) -> NoReturn:
+        self._refuse(method)
+
+    refused.__name__ = method
+    refused.__qualname__ = f"LazyFrameNamespace.{method}"
+    refused.__doc__ = "Refused: collect the LazyFrame first."
+    return refused
+
+
+for _method in [m for cls in (Indicators, FrameIndicators) for m in vars(cls) if not m.startswith("_")]:
+    setattr(LazyFrameNamespace, _method, _refusal(_method))
+del _method
 
 
 # --------------------------------------------------------------------------- registration

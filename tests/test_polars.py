@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 import ewmakit
 import ewmakit._engine as engine
 from conftest import reference, require_shared_data
+from ewmakit import finance as F
 from ewmakit._frames import Table
 from ewmakit._polars import frame_floats, series_floats
 
@@ -644,3 +645,227 @@ def test_polars_submodule_imported_first_registers_too():
     code = ("import polars.api, ewmakit, polars as pl\n"
             "print(pl.DataFrame({'x': [2.0, 4.0]}).ewmakit.smooth(0.5)['x'].to_list())")
     assert run_python(code) == "[2.0, 3.0]"
+
+
+# --------------------------------------------------------------------------- the finance methods (issue #18)
+# Every indicator of ewmakit.finance is a method of the namespaces (ewmakit._indicators, shared with the pandas
+# accessor): the same numbers and names as the function on the pandas version of the same data, bit for bit.
+
+
+ETFS = ("SPY", "QQQ", "GLD", "TLT", "IWM")
+MARKET = object()  # stands for the market returns in a method's arguments (polars or pandas, as the data)
+
+#: (method, args, kwargs, on): the methods of a Series or of the value columns of a DataFrame, on prices
+#: ("close") or on returns ("returns")
+VALUE_METHODS = [
+    ("ema", (20,), {}, "close"), ("ema", (10,), {"seed": "first"}, "close"), ("macd", (), {}, "close"),
+    ("macd", (5, 13, 4), {"seed": "first"}, "close"), ("rsi", (), {}, "close"), ("rsi", (5,), {"seed": "first"}, "close"),
+    ("dema", (), {}, "close"), ("tema", (10,), {}, "close"), ("t3", (), {}, "close"), ("t3", (7, 0.5), {}, "close"),
+    ("trix", (), {}, "close"), ("apo", (), {}, "close"), ("ppo", (5, 10), {}, "close"), ("kama", (), {}, "close"),
+    ("log_returns", (), {}, "close"), ("volatility", (), {}, "returns"),
+    ("volatility", (0.97,), {"annualize": 252}, "returns"), ("ewm_beta", (MARKET,), {}, "returns"),
+    ("ewm_beta", (MARKET, 0.9), {"bias_correction": True, "min_periods": 5}, "returns"),
+]
+#: the methods of a price frame (DataFrame namespace only)
+OHLC_METHODS = [("atr", (), {}), ("atr", (5,), {"seed": "first"}), ("adx", (), {}), ("adx", (7,), {}),
+                ("adosc", (), {}), ("adosc", (5, 12), {}), ("keltner", (), {}), ("keltner", (10, 5, 1.5), {})]
+
+
+def _ids(spec):
+    return "-".join([spec[0], *map(str, [a for a in spec[1] if a is not MARKET]), *map(str, spec[2].values())])
+
+
+@pytest.fixture(scope="module")
+def etfs():
+    """The five ETFs' OHLCV, one polars frame each (same dates)."""
+    base = require_shared_data("panel_2005_2026")
+    return {t: pl.read_csv(base / f"{t}.csv").select("High", "Low", "Close", pl.col("Volume").cast(pl.Float64))
+            for t in ETFS}
+
+
+@pytest.fixture(scope="module")
+def closes(etfs):
+    """One Close column per ETF (a wide polars frame), and the log returns of each."""
+    wide = pl.DataFrame({t: etfs[t]["Close"] for t in ETFS})
+    returns = pl.DataFrame({t: np.diff(np.log(wide[t].to_numpy()), prepend=np.nan) for t in ETFS})
+    return wide, returns
+
+
+@pytest.fixture(scope="module")
+def long_ohlcv(etfs, closes):
+    """The five ETFs stacked into one long table (ticker, High, Low, Close, Volume, ret, mkt), rows shuffled:
+    ``ret`` the ticker's log returns, ``mkt`` SPY's of the same date."""
+    _, returns = closes
+    parts = [etfs[t].select(pl.lit(t).alias("ticker"), pl.all()).with_columns(ret=returns[t], mkt=returns["SPY"])
+             for t in ETFS]
+    stacked = pl.concat(parts)
+    return stacked[np.random.default_rng(18).permutation(stacked.height)]
+
+
+def _args(args, market):
+    return [market if a is MARKET else a for a in args]
+
+
+def _flat(expected):
+    """finance's pandas result with (field, column) MultiIndex columns, as polars names them: field_column."""
+    if isinstance(expected, pd.DataFrame) and isinstance(expected.columns, pd.MultiIndex):
+        return expected.set_axis([f"{a}_{b}" for a, b in expected.columns], axis=1)
+    return expected
+
+
+def _assert_same_result(got, expected):
+    """A polars result against finance's pandas one: same kind, names, dtypes and bits."""
+    if isinstance(expected, pd.Series):
+        assert isinstance(got, pl.Series)
+        assert got.name == expected.name
+    else:
+        assert isinstance(got, pl.DataFrame)
+    assert_same_bits(got, _flat(expected))
+
+
+@pytest.mark.parametrize("spec", VALUE_METHODS, ids=_ids)
+def test_series_finance_methods_equal_finance_on_pandas(spec, closes):
+    method, args, kw, on = spec
+    wide, returns = closes
+    data = wide if on == "close" else returns
+    s = data["QQQ"]
+    got = getattr(s.ewmakit, method)(*_args(args, returns["SPY"]), **kw)
+    pds = to_pandas(s)
+    expected = getattr(F, method)(pds, *_args(args, to_pandas(returns["SPY"])), **kw)
+    _assert_same_result(got, expected)
+    # and the pandas accessor's method, which is the same code on the pandas data
+    _assert_same_result(got, getattr(pds.ewmakit, method)(*_args(args, to_pandas(returns["SPY"])), **kw))
+    if isinstance(got, pl.Series) and method != "log_returns":  # one series in: named after the indicator
+        assert got.name.startswith(method + "_")
+    assert np.isfinite(to_pandas(got) if isinstance(got, pl.Series) else got.to_numpy()).any()
+
+
+@pytest.mark.parametrize("spec", VALUE_METHODS, ids=_ids)
+def test_frame_finance_methods_equal_finance_on_pandas(spec, closes):
+    """A wide frame (one column per ETF) and columns= among other columns: the panel's columns come back."""
+    method, args, kw, on = spec
+    wide, returns = closes
+    data = wide if on == "close" else returns
+    got = getattr(data.ewmakit, method)(*_args(args, returns["SPY"]), **kw)
+    expected = getattr(F, method)(to_pandas(data), *_args(args, to_pandas(returns["SPY"])), **kw)
+    _assert_same_result(got, expected)
+    if method not in ("macd",):
+        assert got.columns == list(ETFS)  # a panel: its columns, the indicator's name not repeated
+    else:
+        assert got.columns == [f"{f}_{t}" for f in ("macd", "signal", "hist") for t in ETFS]
+    picked = data.with_columns(note=pl.lit("text")).ewmakit
+    got2 = getattr(picked, method)(*_args(args, returns["SPY"]), columns=["TLT", "GLD"], **kw)
+    expected2 = getattr(F, method)(to_pandas(data), *_args(args, to_pandas(returns["SPY"])),
+                                   columns=["TLT", "GLD"], **kw)
+    _assert_same_result(got2, expected2)
+
+
+@pytest.mark.parametrize("spec", OHLC_METHODS, ids=_ids)
+def test_price_frame_methods_equal_finance_on_pandas_any_case(spec, etfs):
+    method, args, kw = spec
+    frame = etfs["TLT"].rename({"High": "high", "Low": "LOW", "Volume": "volume"})  # any case
+    got = getattr(frame.ewmakit, method)(*args, **kw)
+    pdf = to_pandas(frame)
+    expected = getattr(F, method)(pdf, **dict(zip(_ohlc_params(method), args)), **kw)
+    _assert_same_result(got, expected)
+    _assert_same_result(got, getattr(pdf.ewmakit, method)(*args, **kw))
+    if method == "atr":
+        assert got.name == f"atr_{(args or (14,))[0]}"
+    elif method == "adosc":
+        assert got.name == "adosc_{}_{}".format(*(args or (3, 10)))
+    else:
+        assert got.columns == list(F._ADX_FIELDS if method == "adx" else ("lower", "mid", "upper"))
+    assert not hasattr(frame["Close"].ewmakit, method)  # price-frame methods are on the DataFrame namespace only
+
+
+def _ohlc_params(method):
+    return {"atr": ("window",), "adx": ("window",), "adosc": ("fast", "slow"),
+            "keltner": ("window", "atr_window", "k")}[method]
+
+
+def test_finance_methods_equal_talib(etfs):
+    talib = reference("talib")
+    frame = etfs["SPY"]
+    h, lo, c = (frame[k].to_numpy() for k in ("High", "Low", "Close"))
+
+    def close_to(got, ref, scale=0.0):
+        got = got.to_numpy()
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(ref), err_msg="NaN prefix differs")
+        np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-10 * scale)
+
+    for n in (5, 20, 50):
+        close_to(frame["Close"].ewmakit.ema(n), talib.EMA(c, timeperiod=n))
+    for n in (2, 14):
+        close_to(frame["Close"].ewmakit.rsi(n), talib.RSI(c, timeperiod=n), scale=1.0)
+        close_to(frame.ewmakit.atr(n), talib.ATR(h, lo, c, timeperiod=n))
+        adx = frame.ewmakit.adx(n)
+        for field, ref in (("adx", talib.ADX), ("adxr", talib.ADXR), ("plus_di", talib.PLUS_DI),
+                           ("minus_di", talib.MINUS_DI), ("dx", talib.DX)):
+            close_to(adx[field], ref(h, lo, c, n), scale=100.0)
+
+
+def _per_group(long, got, alone):
+    """``got`` (a polars result on every row of ``long``) equals ``alone(rows of one ticker)`` on each ticker's
+    rows, bit for bit, with the same name(s)."""
+    for t in ETFS:
+        mask = (long["ticker"] == t).to_numpy()
+        one = alone(long.filter(pl.Series(mask)))
+        part = got.filter(pl.Series(mask))
+        if isinstance(one, pl.Series):
+            assert isinstance(part, pl.Series) and part.name == one.name
+            assert part.dtype == one.dtype
+            np.testing.assert_array_equal(part.to_numpy(), one.to_numpy())
+        else:
+            assert part.columns == one.columns
+            for c in one.columns:
+                np.testing.assert_array_equal(part[c].to_numpy(), one[c].to_numpy())
+
+
+@pytest.mark.parametrize("spec", VALUE_METHODS, ids=_ids)
+def test_by_on_a_long_table_equals_each_group_alone(spec, long_ohlcv):
+    method, args, kw, on = spec
+    value = "Close" if on == "close" else "ret"
+    long = long_ohlcv
+    got = getattr(long.ewmakit, method)(*_args(args, long["mkt"]), by="ticker", columns=value, **kw)
+    _per_group(long, got, lambda g: getattr(g[value].ewmakit, method)(*_args(args, g["mkt"]), **kw))
+    # the Series namespace with one key per row gives the same
+    by_keys = getattr(long[value].ewmakit, method)(*_args(args, long["mkt"]), by=long["ticker"], **kw)
+    _assert_same_result(by_keys, to_pandas(got))
+
+
+@pytest.mark.parametrize("spec", OHLC_METHODS, ids=_ids)
+def test_price_frame_by_equals_each_group_alone(spec, long_ohlcv):
+    method, args, kw = spec
+    long = long_ohlcv.drop("ret", "mkt")
+    got = getattr(long.ewmakit, method)(*args, by="ticker", **kw)
+    _per_group(long, got, lambda g: getattr(g.drop("ticker").ewmakit, method)(*args, **kw))
+
+
+def test_by_with_several_value_columns_and_crossover_per_group(long_ohlcv):
+    long = long_ohlcv
+    got = long.ewmakit.ema(10, by="ticker", columns=["Close", "Volume"])
+    assert got.columns == ["Close", "Volume"]  # a panel of value columns: their names
+    for c in ("Close", "Volume"):
+        np.testing.assert_array_equal(got[c].to_numpy(),
+                                      long.ewmakit.ema(10, by="ticker", columns=c).to_numpy())
+    macd = long.ewmakit.macd(by="ticker", columns=["Close", "Volume"])
+    assert macd.columns == [f"{f}_{c}" for f in ("macd", "signal", "hist") for c in ("Close", "Volume")]
+    ema = long.ewmakit.ema(10, by="ticker", columns="Close")
+    cross = long["Close"].ewmakit.crossover(ema, by=long["ticker"])
+    assert cross.name == "crossover" and cross.dtype == pl.Int8
+    _per_group(long.with_columns(ema=ema), cross, lambda g: g["Close"].ewmakit.crossover(g["ema"]))
+    assert (cross != 0).sum() > 50  # the test sees crossings
+
+
+def test_series_with_nulls_equals_pandas_with_nan(closes):
+    wide, _ = closes
+    s = wide["GLD"].scatter([5, 40, 41, 300], None)
+    for method, args in (("ema", (10,)), ("ema", (30,)), ("log_returns", ())):
+        _assert_same_result(getattr(s.ewmakit, method)(*args), getattr(F, method)(to_pandas(s), *args))
+
+
+def test_lazyframe_refuses_the_finance_methods_too():
+    lf = pl.LazyFrame({"Close": [1.0, 2.0]})
+    for method in ("ema", "macd", "rsi", "kama", "ewm_beta", "log_returns", "atr", "adx", "adosc", "keltner"):
+        with pytest.raises(TypeError, match=rf"df\.ewmakit\.{method} needs a DataFrame in memory.*\.collect\(\)"):
+            getattr(lf.ewmakit, method)(3)
