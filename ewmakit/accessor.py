@@ -347,12 +347,13 @@ class DataFrameAccessor(_Base, FrameIndicators[pd.Series, pd.DataFrame]):
                span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
                init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
                times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
-               by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
+               by: By | None = None, columns: Labels | None = None) -> pd.DataFrame | pd.Series:
         """EWMA of every numeric column (see :func:`ewmakit.ewma`), or of each group's rows with ``by``.
 
         ``by``: key column name(s) (or one key per row); ``columns``: the value
         columns (default: every column holding numbers that is not a key or the
-        times); ``times``: "index", a column name or an array.
+        times; one label gives a Series named after it, as ``df["close"]``
+        does); ``times``: "index", a column name or an array.
 
         Examples
         --------
@@ -377,7 +378,7 @@ class DataFrameAccessor(_Base, FrameIndicators[pd.Series, pd.DataFrame]):
             span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
             bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
             min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
-            columns: Labels | None = None) -> pd.DataFrame:
+            columns: Labels | None = None) -> pd.DataFrame | pd.Series:
         """EW variance of every numeric column, or of each group's rows (see :func:`ewmakit.ewmvar`)."""
         return self._stat("var", locals())
 
@@ -385,7 +386,7 @@ class DataFrameAccessor(_Base, FrameIndicators[pd.Series, pd.DataFrame]):
             span: float | None = None, halflife: Halflife | None = None, com: float | None = None, init: Init = "first",
             bias_correction: bool = False, ignore_na: bool = False, times: ArrayLike | str | None = None,
             min_periods: int = 0, numeric_only: bool = False, bias: bool = False, by: By | None = None,
-            columns: Labels | None = None) -> pd.DataFrame:
+            columns: Labels | None = None) -> pd.DataFrame | pd.Series:
         """EW standard deviation of every numeric column, or of each group's rows (see :func:`ewmakit.ewmstd`)."""
         return self._stat("std", locals())
 
@@ -393,7 +394,7 @@ class DataFrameAccessor(_Base, FrameIndicators[pd.Series, pd.DataFrame]):
                span: float | None = None, halflife: Halflife | None = None, com: float | None = None,
                init: Init = "first", bias_correction: bool = False, ignore_na: bool = False,
                times: ArrayLike | str | None = None, min_periods: int = 0, numeric_only: bool = False,
-               bias: bool = False, by: By | None = None, columns: Labels | None = None) -> pd.DataFrame:
+               bias: bool = False, by: By | None = None, columns: Labels | None = None) -> pd.DataFrame | pd.Series:
         """(x − ewma) / ewmstd for every numeric column (per group with ``by``)."""
         kw = self._kw(locals())
         if by is not None or isinstance(kw["times"], str):
