@@ -635,7 +635,9 @@ def rsi(close: Data, window: int = 14, *, seed: Literal["sma", "first"] = "sma",
     t = _table(close, "close", by, columns)  # the kernel counts ±inf closes on its way
     v = _floats(t)
     _checked(t, v, "close")
-    return _wrap(t, _per_group(t.keys, [v], lambda a: _rsi(a, n, seed, ((a, "close"),))), f"rsi_{n}")
+    if t.keys is not None:  # groups: one walk over the rows in order, each group's recursion kept apart
+        return _wrap(t, engine.rsi_groups(v, t.keys.codes, t.keys.groups, n, sma=seed == "sma"), f"rsi_{n}")
+    return _wrap(t, _rsi(v, n, seed, ((v, "close"),)), f"rsi_{n}")
 
 
 def _rsi(v, n, seed, sources):

@@ -395,3 +395,23 @@ def test_no_price_warning_on_real_returns():
     # and prices do trip it, even over a short stretch
     with pytest.warns(UserWarning):
         F.volatility(read_csv(files[0])["Close"].iloc[-20:])
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 14, 30])
+@pytest.mark.parametrize("seed", ["sma", "first"])
+def test_rsi_group_walk_equals_each_group_alone_with_gaps_and_flat_closes(n, seed):
+    """by= RSI is one walk over the rows (each group's changes, seed and Wilder averages kept apart): each group
+    bit for bit the RSI of its rows alone, with missing closes, repeated closes (zero changes) and rows of no
+    group (NaN)."""
+    rng = np.random.default_rng(n)
+    T, G = 6000, 23
+    codes = rng.integers(-1, G, T)
+    x = np.cumsum(rng.standard_normal((T, 2)), axis=0) + 100
+    x[rng.random((T, 2)) < 0.05] = np.nan
+    x[rng.random((T, 2)) < 0.03] = 100.0
+    keys = np.where(codes < 0, np.nan, codes.astype(float))  # NaN: a missing key
+    got = F.rsi(x, n, seed=seed, by=keys)
+    assert np.isnan(got[codes < 0]).all()
+    for g in range(G):
+        rows = np.flatnonzero(codes == g)
+        np.testing.assert_array_equal(got[rows], F.rsi(x[rows], n, seed=seed))

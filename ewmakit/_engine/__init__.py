@@ -47,7 +47,7 @@ from .carry import Guess, continue_run, guess_run
 from .config import Config, config, threads
 from .family import (ADX_FIELDS, lookback, run_adosc, run_adx, run_apo, run_dema, run_kama, run_ppo, run_t3,
                      run_tema, run_trix, t3_coefs)
-from .indicators import atr, macd, rsi
+from .indicators import atr, macd, rsi, rsi_groups
 from .panels import GroupPanels
 from .run import (check_finite, check_out, decay_over, first_nonfinite, group_decays, group_order, row_major,
                   text_codes,
@@ -60,7 +60,7 @@ __all__ = [
     "run_mean", "run_cov", "run_mean_groups", "run_cov_groups", "group_decays", "text_codes",
     "check_finite", "check_out", "first_nonfinite", "row_major", "decay_over", "stamp_decays",
     "steady_weight", "steady_cov", "group_order",
-    "rsi", "atr", "macd", "GroupPanels",
+    "rsi", "rsi_groups", "atr", "macd", "GroupPanels",
     "run_dema", "run_tema", "run_t3", "run_trix", "run_apo", "run_ppo", "run_kama", "run_adx", "run_adosc",
     "ADX_FIELDS", "lookback", "t3_coefs",
     "Guess", "guess_run", "continue_run",

@@ -611,3 +611,99 @@ def text_codes(const uint8_t[::1] valid, bint has_nulls, const offset_t[::1] off
     if failed:
         raise MemoryError()
     return codes, rows
+
+
+# --------------------------------------------------------------------------- RSI per group
+
+
+ctypedef struct RsiState:
+    double prev  # the group's last close
+    int64_t seen  # 1 once it has one
+    int64_t count  # changes summed into the SMA seed so far
+    double sum_gain
+    double sum_loss
+    Mean gain  # the smoothed gains and losses
+    Mean loss
+
+
+cdef inline double seed_part(double v) noexcept nogil:
+    """``numpy.maximum(v, 0.0)``, as the SMA seed's prefix takes it: v if v >= 0 (so -0.0 stays), NaN for NaN."""
+    return v if (v >= 0.0 or v != v) else 0.0
+
+
+cdef inline double wilder_part(double v) noexcept nogil:
+    """max(v, 0) as the fused RSI kernel takes it: NaN for NaN, +0.0 for a zero of either sign."""
+    return v if v > 0.0 else (0.0 if v == v else NAN)
+
+
+def rsi_groups(const double[:, :] close, double[:, :] out, const code_t[::1] codes, Py_ssize_t groups,
+               Py_ssize_t n, bint sma):
+    """Wilder's RSI of each group's rows of ``close`` (T, C) into ``out``, one pass in row order.
+
+    Each group is what :func:`ewmakit._engine._finance.rsi` (with the SMA seed
+    of ``ewmakit.finance``, or ``sma`` false: from the first change) gives on
+    its rows alone, bit for bit: a change is the close minus the previous close
+    of the same group (NaN at its first row), gains and losses are smoothed with
+    β = 1 − 1/n by the rule every EWMA uses, and RSI = 100·G/(G + L), NaN where
+    G + L is not > 0. With ``sma`` each series starts at its n-th change with the
+    mean of its first n (NaN before). Rows with code -1 are NaN.
+    """
+    cdef Py_ssize_t T = close.shape[0], C = close.shape[1], S = groups * C, i, j, q
+    cdef int64_t g
+    cdef double beta = 1.0 - 1.0 / <double> n if n >= 1 else 0.0, nw, d, cur, G, L, total
+    cdef Mean sg, sl
+    cdef RsiState* st
+    cdef RsiState* r
+    check_sizes("rsi_groups", T, {"out's rows": out.shape[0], "codes": codes.shape[0]})
+    check_sizes("rsi_groups", C, {"out's columns": out.shape[1]})
+    check_codes(codes, groups, "rsi_groups")
+    if n < 1:
+        raise ValueError(f"rsi_groups: n must be >= 1, got {n}")
+    nw = 1.0 - beta
+    cdef Coefs k = steady_coefs(beta, False, 1.0)
+    st = <RsiState*> malloc(max(S, 1) * sizeof(RsiState))
+    if st == NULL:
+        raise MemoryError()
+    with nogil:
+        for q in range(S):  # fresh: no close yet, nothing summed, the means NaN (they start at the first change)
+            st[q] = RsiState(NAN, 0, 0, 0.0, 0.0, Mean(NAN, 1.0, 0), Mean(NAN, 1.0, 0))
+        for i in range(T):
+            g = codes[i]
+            if g < 0:
+                for j in range(C):
+                    out[i, j] = NAN
+                continue
+            for j in range(C):
+                r = st + g * C + j
+                cur = close[i, j]
+                d = cur - r.prev if r.seen else NAN
+                r.prev = cur
+                r.seen = 1
+                if sma and r.count < n:  # seeding: NaN until the n-th change, then the mean of the first n
+                    out[i, j] = NAN
+                    if d == d:
+                        r.sum_gain = r.sum_gain + seed_part(d)
+                        r.sum_loss = r.sum_loss + seed_part(-d)
+                        r.count += 1
+                        if r.count == n:
+                            G = r.sum_gain / <double> n
+                            L = r.sum_loss / <double> n
+                            r.gain = Mean(G, 1.0, n)
+                            r.loss = Mean(L, 1.0, n)
+                            total = G + L
+                            out[i, j] = 100.0 * G / total if total > 0.0 else NAN
+                    continue
+                # without adjust a series past its first observation has weight 1: the steady case of
+                # series_step (one multiply and one add on the chain), bit for bit the general step
+                sg = series_step(r.gain.m, r.gain.w, r.gain.n, wilder_part(d), beta, nw, False, False, True, 1.0,
+                                 k.old, k.new)
+                sl = series_step(r.loss.m, r.loss.w, r.loss.n, wilder_part(-d), beta, nw, False, False, True, 1.0,
+                                 k.old, k.new)
+                r.gain = sg
+                r.loss = sl
+                G = sg.m if sg.n >= 1 else NAN
+                L = sl.m if sl.n >= 1 else NAN
+                total = G + L
+                out[i, j] = 100.0 * G / total if total > 0.0 else NAN
+    free(st)
+    return None

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .config import config
-from .run import Sources, _check_sources, row_major
+from .run import Sources, _check_sources, group_codes, row_major
 from .state import MeanState
 
 __all__ = ["rsi", "atr", "macd"]
@@ -35,6 +35,19 @@ def rsi(close: np.ndarray, beta: float, state: MeanState, first_row: np.ndarray,
     out = np.empty((T, N))
     if T and N and _finance().rsi(close, out, beta, *state, first_row, config.indicator_parts(N)):
         _check_sources(sources)
+    return out
+
+
+def rsi_groups(close: np.ndarray, codes: ArrayLike, groups: int, n: int, *, sma: bool) -> np.ndarray:
+    """Wilder's RSI of each group's rows of ``close`` (T, N), in one pass in row order (``codes``: one group per
+    row, -1 for none, whose rows are NaN): each group bit for bit what :func:`rsi` gives on its rows alone, with
+    the SMA seed of the first ``n`` changes (``sma``) or from the first change. The closes must be finite."""
+    close = np.asarray(close, dtype=np.float64)
+    T, N = close.shape
+    out = np.empty((T, N))
+    from . import _groups
+
+    _groups.rsi_groups(close, out, group_codes(codes, T), int(groups), int(n), bool(sma))
     return out
 
 
