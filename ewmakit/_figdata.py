@@ -9,7 +9,7 @@ labels. The public names at the end are how the backends import them.
 from __future__ import annotations
 
 import numbers
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -330,6 +330,27 @@ def _pick(obj, column, what: str) -> pd.Series:
     return obj[column]
 
 
+def _losses(trajectories: Any, fmin: float | None, log: bool | None) -> tuple[list[tuple[str, np.ndarray]], bool]:
+    """The convergence picture's data, for both backends: ``(label, losses)`` per run (the gap to ``fmin``
+    when given, floored at the rounding level) and whether to draw them on a log scale (``log=None``: when
+    every loss is positive and they span more than a factor of 100)."""
+    items = []
+    for label, t in _labelled(trajectories, "losses", "run", "loss"):
+        losses = np.asarray(t.losses if hasattr(t, "losses") else t, dtype=np.float64).reshape(-1)
+        if fmin is not None:
+            floor = 1e-15 * max(1.0, abs(float(fmin)))  # a gap below rounding is drawn at the rounding level
+            with np.errstate(invalid="ignore"):
+                losses = np.maximum(losses - float(fmin), floor)
+        items.append((str(label), losses))
+    finite = np.concatenate([v[np.isfinite(v)] for _, v in items]) if items else np.empty(0)
+    positive = finite.size > 0 and bool(np.all(finite > 0))
+    if log is None:
+        return items, bool(positive and finite.max() > 100 * finite.min())
+    if log and not positive:
+        raise ValueError("log=True needs positive losses; pass fmin=<the minimum> to plot the gap loss − fmin")
+    return items, bool(log)
+
+
 # the names the backends import
 AXIS_NOTES = _AXIS_NOTES
 Fn = _Fn
@@ -351,3 +372,4 @@ series = _series
 shown_range = _shown_range
 spans_decades = _spans_decades
 unit = _unit
+losses = _losses

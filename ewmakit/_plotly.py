@@ -401,22 +401,7 @@ def convergence(trajectories: Trajectories, *, log: bool | None = None, fmin: fl
                 title: str | None = None) -> Figure:
     """The plotly twin of :func:`ewmakit.plot.convergence`."""
     g = go()
-    items = []
-    for label, t in _p.labelled(trajectories, "losses", "run", "loss"):
-        losses = np.asarray(t.losses if hasattr(t, "losses") else t, dtype=np.float64).reshape(-1)
-        if fmin is not None:
-            floor = 1e-15 * max(1.0, abs(float(fmin)))
-            with np.errstate(invalid="ignore"):
-                losses = np.maximum(losses - float(fmin), floor)
-        items.append((str(label), losses))
-    finite = np.concatenate([v[np.isfinite(v)] for _, v in items]) if items else np.empty(0)
-    positive = finite.size > 0 and bool(np.all(finite > 0))
-    if log is None:
-        use_log = positive and finite.max() > 100 * finite.min()
-    else:
-        use_log = bool(log)
-        if use_log and not positive:
-            raise ValueError("log=True needs positive losses; pass fmin=<the minimum> to plot the gap loss − fmin")
+    items, use_log = _p.losses(trajectories, fmin, log)
     ylabel = "f(x) − f*" if fmin is not None else "loss f(x)"
     fig = g.Figure()
     for i, (label, v) in enumerate(items):

@@ -65,7 +65,7 @@ from ._figdata import decays as _decays
 from ._figdata import finite_rows as _finite_rows
 from ._figdata import fmt as _fmt
 from ._figdata import formula as _formula
-from ._figdata import labelled as _labelled
+from ._figdata import losses as _losses
 from ._figdata import pandas as _pandas
 from ._figdata import paths as _paths
 from ._figdata import pick as _pick
@@ -989,22 +989,7 @@ def convergence(trajectories: Trajectories, *, ax: Axes | None = None, log: bool
     """
     if (interactive := _interactive(backend, ax)) is not None:
         return interactive.convergence(trajectories, log=log, fmin=fmin, title=title)
-    items = []
-    for label, t in _labelled(trajectories, "losses", "run", "loss"):
-        losses = np.asarray(t.losses if hasattr(t, "losses") else t, dtype=np.float64).reshape(-1)
-        if fmin is not None:
-            floor = 1e-15 * max(1.0, abs(float(fmin)))  # a gap below rounding is drawn at the rounding level
-            with np.errstate(invalid="ignore"):
-                losses = np.maximum(losses - float(fmin), floor)
-        items.append((str(label), losses))
-    finite = np.concatenate([v[np.isfinite(v)] for _, v in items]) if items else np.empty(0)
-    positive = finite.size > 0 and bool(np.all(finite > 0))
-    if log is None:
-        use_log = positive and finite.max() > 100 * finite.min()
-    else:
-        use_log = bool(log)
-        if use_log and not positive:
-            raise ValueError("log=True needs positive losses; pass fmin=<the minimum> to plot the gap loss − fmin")
+    items, use_log = _losses(trajectories, fmin, log)
     ax = _axes(ax, figsize=(7, 4.5))
     for i, (label, v) in enumerate(items):
         ax.plot(np.arange(len(v)), v, color=_color(i), lw=1.6, label=label)
